@@ -1,0 +1,94 @@
+package normalize
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestClean(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"empty", "", ""},
+		{"crlf", "a\r\nb\r\n", "a\nb\n"},
+		{"old mac", "a\rb", "a\nb\n"},
+		{"blank runs", "\n\na\n\n\n\nb\n\n", "a\n\nb\n"},
+		{"trailing blanks", "a  \t\nb\u3000\n", "a\nb\n"},
+		{"invisible", "\uFEFFa\u200Bb\u00ADc\n\u200B\n\nd", "abc\n\nd\n"},
+		{"nbsp", "一、\u00A0我们", "一、 我们\n"},
+		{"keeps indentation and width", "\t（一）　基本", "\t（一）　基本\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Clean(tt.in); got != tt.want {
+				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"full-width folds", "（一）基本，ＡＢＣ１２３", "(一)基本,ABC123\n"},
+		{"ideographic space collapses", "a\u3000\u3000b\t\tc", "a b c\n"},
+		{"lines trimmed", "   a  b   \n\t\tc", "a b\nc\n"},
+		{"whitespace-only lines are blank", "a\n\u3000\n \nb", "a\n\nb\n"},
+		{"chinese punctuation kept", "我们。“您”、", "我们。“您”、\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Text(tt.in); got != tt.want {
+				t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestKeyIgnoresFormattingOnly(t *testing.T) {
+	base := "# 一、我们如何收集\n\n我们会收集您的手机号码，用于注册。\n- 位置信息\n| SDK | 用途 |\n|---|---|\n| 支付宝 | 支付 |\n"
+	same := []string{
+		// re-wrapped
+		"# 一、我们如何收集\n我们会收集您的手机\n号码，用于注册。\n\n- 位置信息\n| SDK | 用途 |\n| 支付宝 | 支付 |\n",
+		// half-width punctuation and different quotes/spacing
+		"## 一、 我们如何收集\n\n我们会收集您的 手机号码, 用于注册。\n* 位置信息\n|SDK|用途|\n|:--|--:|\n|支付宝|支付|\n",
+		// heading demoted to a paragraph
+		"一、我们如何收集\n我们会收集您的手机号码，用于注册。\n位置信息\nSDK 用途\n支付宝 支付\n",
+	}
+	for i, s := range same {
+		if Key(s) != Key(base) {
+			t.Errorf("variant %d: key differs:\n%q\n%q", i, Key(s), Key(base))
+		}
+	}
+	different := []string{
+		strings.Replace(base, "手机号码", "身份证号码", 1),
+		strings.Replace(base, "支付宝", "微信", 1),
+		strings.Replace(base, "。", "；", 1),
+	}
+	for i, s := range different {
+		if Key(s) == Key(base) {
+			t.Errorf("word change %d: key unchanged", i)
+		}
+	}
+}
+
+func TestTextKeepsZeekrLineNumbers(t *testing.T) {
+	raw, err := os.ReadFile("../../../shared/fixtures/zeekr/zeekr-2025-11-10.txt")
+	if err != nil {
+		t.Skipf("shared fixtures not found: %v", err)
+	}
+	lines := strings.Split(Text(string(raw)), "\n")
+	if got := lines[146]; !strings.HasPrefix(got, "极物商城由关联方浙江浩物网络科技有限公司负责运营") {
+		t.Fatalf("line 147 = %q", got)
+	}
+}
+
+func BenchmarkKey(b *testing.B) {
+	raw, err := os.ReadFile("../../../shared/fixtures/zeekr/zeekr-2025-11-10.txt")
+	if err != nil {
+		b.Skip(err)
+	}
+	s := string(raw)
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		Key(s)
+	}
+}
