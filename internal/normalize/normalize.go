@@ -164,8 +164,10 @@ func hasSpaceRun(line string) bool {
 // Key returns the comparison key of s. Two texts with the same key have the
 // same words in the same order: they differ at most in whitespace, line
 // wrapping, full-/half-width forms, quote styles or Markdown block markers.
-func Key(s string) string {
-	s = Text(s)
+func Key(s string) string { return KeyOfText(Text(s)) }
+
+// KeyOfText is Key for text already in normalized (Text) form.
+func KeyOfText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for line := range strings.Lines(s) {

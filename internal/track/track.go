@@ -1,0 +1,316 @@
+// Package track is the check pipeline: fetch a policy's page (over HTTP, or
+// in a headless browser when script writes it), extract its text, reject
+// what is not a policy, compare with the newest version, and record the
+// outcome in one transaction.
+package track
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/browser"
+	"github.com/policywatch/policywatch/internal/extract"
+	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/normalize"
+)
+
+// Renderer renders script-written pages; *browser.Browser is one.
+type Renderer interface {
+	Render(ctx context.Context, url string) (*browser.Page, error)
+}
+
+// Options tune the checker. Zero values take the defaults noted.
+type Options struct {
+	MinChars     int     // fewer characters of text is an empty page; default 200
+	ShrinkRatio  float64 // text shorter than this share of the last version is held; default 0.5
+	FailingAfter int     // consecutive failures that make a policy failing; default 3
+	Now          policywatch.Clock
+	Logger       *slog.Logger
+}
+
+// Checker checks policies. It is safe for concurrent use.
+type Checker struct {
+	store   policywatch.Store
+	fetcher *fetch.Client
+	browser Renderer // nil: policies that need a browser fail with ErrRender
+	opt     Options
+}
+
+// New returns a Checker.
+func New(store policywatch.Store, fetcher *fetch.Client, renderer Renderer, opt Options) *Checker {
+	if opt.MinChars <= 0 {
+		opt.MinChars = 200
+	}
+	if opt.ShrinkRatio <= 0 {
+		opt.ShrinkRatio = 0.5
+	}
+	if opt.FailingAfter <= 0 {
+		opt.FailingAfter = policywatch.DefaultFailingAfter
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	return &Checker{store: store, fetcher: fetcher, browser: renderer, opt: opt}
+}
+
+// Outcome is what one check did.
+type Outcome struct {
+	PolicyID   int64
+	Policy     string // platform/name, for display
+	Result     policywatch.Result
+	VersionID  int64
+	ErrorClass policywatch.ErrorClass
+	Error      string
+	Renderer   string // "http" or "browser"
+	Duration   time.Duration
+}
+
+// CheckMany checks policies with up to concurrency checks at a time (the
+// fetcher still keeps each host to its own limit). Outcomes come back in
+// the order of ids; progress, if set, is called as each finishes.
+func (c *Checker) CheckMany(ctx context.Context, ids []int64, concurrency int, progress func(Outcome)) []Outcome {
+	if concurrency < 1 {
+		concurrency = 1
+	}
+	out := make([]Outcome, len(ids))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var progressMu sync.Mutex
+	for range min(concurrency, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = c.Check(ctx, ids[i])
+				if progress != nil {
+					progressMu.Lock()
+					progress(out[i])
+					progressMu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range ids {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// Check checks one policy now and records the outcome.
+func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
+	start := c.opt.Now()
+	p, err := c.store.FindPolicy(ctx, policyID)
+	if err != nil {
+		return failed(policyID, "", err, time.Since(start))
+	}
+	if p.URL == "" {
+		return failed(policyID, describe(p), policywatch.Errorf(policywatch.ErrNotCheckable,
+			"policy %d has no URL: it is known only from imported files", p.ID), time.Since(start))
+	}
+	run := &run{c: c, p: p, start: start}
+	rec, err := run.do(ctx)
+	if err != nil {
+		rec = &policywatch.CheckRecord{Run: policywatch.CheckRun{
+			Result: policywatch.ResultFailed, ErrorClass: policywatch.ClassOf(err), Error: err.Error(),
+			HTTPStatus: run.status,
+		}, State: run.heldState}
+	}
+	rec.Run.PolicyID, rec.Run.StartedAt = p.ID, start
+	rec.Run.Duration = c.opt.Now().Sub(start)
+	rec.FailingAfter = c.opt.FailingAfter
+	if err := c.store.RecordCheck(ctx, rec); err != nil {
+		c.opt.Logger.Error("cannot record check", "policy", describe(p), "err", err)
+		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrInternal, "cannot record the check: %v", err), rec.Run.Duration)
+	}
+	o := Outcome{
+		PolicyID: p.ID, Policy: describe(p), Result: rec.Run.Result, VersionID: rec.Run.VersionID,
+		ErrorClass: rec.Run.ErrorClass, Error: rec.Run.Error, Renderer: run.renderer, Duration: rec.Run.Duration,
+	}
+	c.opt.Logger.Debug("checked", "policy", o.Policy, "result", o.Result, "version", o.VersionID,
+		"renderer", o.Renderer, "ms", o.Duration.Milliseconds(), "error", o.Error)
+	return o
+}
+
+func failed(id int64, name string, err error, d time.Duration) Outcome {
+	return Outcome{PolicyID: id, Policy: name, Result: policywatch.ResultFailed,
+		ErrorClass: policywatch.ClassOf(err), Error: err.Error(), Duration: d}
+}
+
+// run is one check in progress.
+type run struct {
+	c        *Checker
+	p        *policywatch.Policy
+	start    time.Time
+	status   int    // HTTP status seen, for the record
+	renderer string // how the page was obtained
+	// heldState is saved even when the check fails: it remembers a
+	// suspiciously short text so that the next check can confirm it.
+	heldState *policywatch.FetchState
+}
+
+// document is a fetched page before extraction.
+type document struct {
+	url, contentType, sha256 string
+	body                     []byte
+	status                   int
+	renderer                 string
+	validators               policywatch.FetchState // ETag and Last-Modified to remember
+}
+
+func (r *run) do(ctx context.Context) (*policywatch.CheckRecord, error) {
+	state, err := r.c.store.FetchState(ctx, r.p.ID)
+	if err != nil {
+		return nil, err
+	}
+	latest, err := r.c.store.LatestVersion(ctx, r.p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if latest == nil {
+		state = policywatch.FetchState{} // nothing recorded yet: fetch in full
+	}
+
+	doc, notModified, err := r.fetch(ctx, state)
+	if err != nil {
+		return nil, err
+	}
+	if notModified || (doc.sha256 != "" && doc.sha256 == state.RawSHA256 && state.HeldHash == "") {
+		// The server says, or the bytes show, that nothing changed.
+		return r.unchanged(latest, rememberedState(state, doc)), nil
+	}
+
+	res, err := r.extract(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if r.p.Render == policywatch.RenderAuto && res.LooksScriptRendered() && doc.renderer == "http" {
+		if doc, err = r.render(ctx); err != nil {
+			return nil, err
+		}
+		if res, err = r.extract(ctx, doc); err != nil {
+			return nil, err
+		}
+	}
+	v, norm, key := newVersion(res.Text, r.start)
+	if err := judge(norm, key, res.Title, r.c.opt.MinChars); err != nil {
+		return nil, err
+	}
+
+	next := policywatch.FetchState{ETag: doc.validators.ETag, LastModified: doc.validators.LastModified, RawSHA256: doc.sha256}
+	if doc.renderer == "browser" {
+		// The validators and bytes of a script shell say nothing about
+		// the text the browser rendered: always look again.
+		next = policywatch.FetchState{}
+	}
+	if latest != nil && v.CompareHash == latest.CompareHash {
+		return r.unchanged(latest, next), nil
+	}
+	if latest != nil && shrankSharply(v.Chars, latest.Chars, r.c.opt.ShrinkRatio) && state.HeldHash != v.CompareHash {
+		held := state // keep the old validators: the next check must fetch in full
+		held.HeldHash = v.CompareHash
+		r.heldState = &held
+		return nil, shrinkError(v.Chars, latest.Chars)
+	}
+	snap := &policywatch.Snapshot{
+		URL: doc.url, FetchedAt: r.start, HTTPStatus: doc.status, ContentType: doc.contentType,
+		SHA256: normalize.Hash(string(doc.body)), Renderer: doc.renderer, Body: doc.body,
+	}
+	return &policywatch.CheckRecord{
+		Run:      policywatch.CheckRun{HTTPStatus: doc.status},
+		Snapshot: snap, Version: v, State: &next,
+	}, nil
+}
+
+// rememberedState is state with the validators the latest response sent.
+func rememberedState(state policywatch.FetchState, doc *document) policywatch.FetchState {
+	if doc != nil {
+		if doc.validators.ETag != "" {
+			state.ETag = doc.validators.ETag
+		}
+		if doc.validators.LastModified != "" {
+			state.LastModified = doc.validators.LastModified
+		}
+	}
+	state.HeldHash = ""
+	return state
+}
+
+func (r *run) unchanged(latest *policywatch.Version, state policywatch.FetchState) *policywatch.CheckRecord {
+	rec := &policywatch.CheckRecord{
+		Run:   policywatch.CheckRun{Result: policywatch.ResultUnchanged, HTTPStatus: r.status},
+		State: &state,
+	}
+	if latest != nil {
+		rec.Run.VersionID = latest.ID
+	}
+	return rec
+}
+
+// fetch gets the page as the policy's render mode says.
+func (r *run) fetch(ctx context.Context, state policywatch.FetchState) (*document, bool, error) {
+	if r.p.Render == policywatch.RenderBrowser {
+		doc, err := r.render(ctx)
+		return doc, false, err
+	}
+	r.renderer = "http"
+	resp, err := r.c.fetcher.Fetch(ctx, fetch.Request{URL: r.p.URL, ETag: state.ETag, LastModified: state.LastModified})
+	if err != nil {
+		return nil, false, err
+	}
+	r.status = resp.Status
+	doc := &document{
+		url: resp.URL, contentType: resp.ContentType, body: resp.Body, sha256: resp.SHA256,
+		status: resp.Status, renderer: "http",
+		validators: policywatch.FetchState{ETag: resp.ETag, LastModified: resp.LastModified},
+	}
+	return doc, resp.NotModified, nil
+}
+
+// render gets the page from the headless browser.
+func (r *run) render(ctx context.Context) (*document, error) {
+	r.renderer = "browser"
+	if r.c.browser == nil {
+		return nil, policywatch.Errorf(policywatch.ErrRender, "this page needs a browser to render, and none is configured")
+	}
+	page, err := r.c.browser.Render(ctx, r.p.URL)
+	if err != nil {
+		return nil, err
+	}
+	r.status = page.Status
+	return &document{
+		url: page.URL, contentType: "text/html; charset=utf-8", body: []byte(page.HTML),
+		status: page.Status, renderer: "browser",
+	}, nil
+}
+
+func (r *run) extract(ctx context.Context, doc *document) (extract.Result, error) {
+	return extract.Extract(ctx, extract.Input{
+		Body: doc.body, ContentType: doc.contentType, Name: doc.url, URL: doc.url,
+		Select: r.p.Select, Remove: r.p.Remove,
+	})
+}
+
+// newVersion computes a version's hashes and size from its readable text;
+// it also returns the normalized text and comparison key it computed.
+func newVersion(text string, at time.Time) (v *policywatch.Version, norm, key string) {
+	norm = normalize.Text(text)
+	key = normalize.KeyOfText(norm)
+	return &policywatch.Version{
+		CapturedAt:  at,
+		Text:        text,
+		SHA256:      normalize.Hash(norm),
+		CompareHash: normalize.Hash(key),
+		Chars:       utf8.RuneCountInString(norm),
+		Extractor:   extract.Version,
+		Source:      "check",
+	}, norm, key
+}

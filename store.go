@@ -1,0 +1,72 @@
+package policywatch
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps platforms, policies, snapshots, versions and check runs.
+// Implementations: internal/store/sqlite (embedded, the default) and, later,
+// PostgreSQL; both must pass internal/store/storetest.
+//
+// Lookups of a missing row return an *Error of class ErrNotFound.
+type Store interface {
+	// CreatePolicy stores p, creating its platform (by name) if needed, and
+	// sets p.ID, p.PlatformID and p.CreatedAt. A second policy with the same
+	// platform and name, or the same URL and selector, is ErrAlreadyExists.
+	CreatePolicy(ctx context.Context, p *Policy) error
+	// UpdatePolicy saves p's settings (name, kind, URL, selectors, render
+	// mode, interval, status). Check outcomes are saved by RecordCheck.
+	UpdatePolicy(ctx context.Context, p *Policy) error
+	FindPolicy(ctx context.Context, id int64) (*Policy, error)
+	FindPolicyByName(ctx context.Context, platform, name string) (*Policy, error)
+	// ListPolicies returns every policy with its version count, ordered by
+	// platform then name.
+	ListPolicies(ctx context.Context) ([]PolicySummary, error)
+
+	// FetchState returns what the last accepted fetch left for the next one.
+	FetchState(ctx context.Context, policyID int64) (FetchState, error)
+	// RecordCheck saves the outcome of one check in one transaction.
+	RecordCheck(ctx context.Context, rec *CheckRecord) error
+	// ImportVersion records a back-filled version (and the file it came
+	// from) unless the version captured just before it has the same words.
+	ImportVersion(ctx context.Context, snap *Snapshot, v *Version) (Result, error)
+
+	// ListVersions returns a policy's versions, oldest first, without text.
+	ListVersions(ctx context.Context, policyID int64) ([]Version, error)
+	// FindVersion returns a version with its text.
+	FindVersion(ctx context.Context, id int64) (*Version, error)
+	// LatestVersion returns a policy's newest version, without text, or nil
+	// when it has none.
+	LatestVersion(ctx context.Context, policyID int64) (*Version, error)
+	FindSnapshot(ctx context.Context, id int64) (*Snapshot, error)
+	// ListCheckRuns returns a policy's most recent check runs, newest first.
+	ListCheckRuns(ctx context.Context, policyID int64, limit int) ([]CheckRun, error)
+
+	Close() error
+}
+
+// CheckRecord is everything one check writes.
+type CheckRecord struct {
+	// Run is the check itself. When Version is set, RecordCheck sets
+	// Run.Result to first, changed or, if the newest stored version already
+	// has the same words (a concurrent check got there first), unchanged.
+	Run CheckRun
+	// Snapshot and Version are stored only when the check found new words.
+	Snapshot *Snapshot
+	Version  *Version
+	// State replaces the policy's fetch state when set. A failed fetch must
+	// leave the validators alone so that the next check is not skipped as
+	// unchanged.
+	State *FetchState
+	// FailingAfter is the number of consecutive failures after which the
+	// policy's status becomes failing.
+	FailingAfter int
+}
+
+// DefaultFailingAfter is how many failed checks in a row make a policy
+// failing.
+const DefaultFailingAfter = 3
+
+// Clock returns the current time; tests replace it.
+type Clock func() time.Time
