@@ -179,6 +179,10 @@ func (c *Client) retryAfter(resp *Response, err error, attempt int) (time.Durati
 		return 0, false
 	}
 	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			return 0, false // the name does not exist; asking again will not help
+		}
 		switch policywatch.ClassOf(err) {
 		case policywatch.ErrTimeout, policywatch.ErrNetwork, policywatch.ErrTruncated:
 			return c.backoff(attempt), true
@@ -408,7 +412,8 @@ func classify(err error, timeout time.Duration) error {
 	case errors.Is(err, context.Canceled):
 		return policywatch.Errorf(policywatch.ErrTimeout, "check cancelled")
 	case errors.As(err, &dnsErr):
-		return policywatch.Errorf(policywatch.ErrNetwork, "cannot resolve host %s: %s", dnsErr.Name, dnsErr.Err)
+		return &policywatch.Error{Class: policywatch.ErrNetwork, Err: dnsErr,
+			Message: fmt.Sprintf("cannot resolve host %s: %s", dnsErr.Name, dnsErr.Err)}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return policywatch.Errorf(policywatch.ErrNetwork, "connection refused: %v", unwrapURLError(err))
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

@@ -1,7 +1,6 @@
 package track
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -73,5 +72,5 @@ func shrinkError(newChars, oldChars int) error {
 		oldChars, newChars, 100*(1-float64(newChars)/float64(oldChars)))
 }
 
-// describe is used in log lines.
-func describe(p *policywatch.Policy) string { return fmt.Sprintf("%d %s/%s", p.ID, p.Platform, p.Name) }
+// describe names a policy for people: platform/name.
+func describe(p *policywatch.Policy) string { return p.Platform + "/" + p.Name }

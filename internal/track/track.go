@@ -118,6 +118,11 @@ func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 	}
 	run := &run{c: c, p: p, start: start}
 	rec, err := run.do(ctx)
+	if ctx.Err() != nil {
+		// Interrupted (Ctrl-C, shutdown): the site did nothing wrong, so
+		// nothing is recorded against it.
+		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrTimeout, "check interrupted"), time.Since(start))
+	}
 	if err != nil {
 		rec = &policywatch.CheckRecord{Run: policywatch.CheckRun{
 			Result: policywatch.ResultFailed, ErrorClass: policywatch.ClassOf(err), Error: err.Error(),
@@ -128,14 +133,14 @@ func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 	rec.Run.Duration = c.opt.Now().Sub(start)
 	rec.FailingAfter = c.opt.FailingAfter
 	if err := c.store.RecordCheck(ctx, rec); err != nil {
-		c.opt.Logger.Error("cannot record check", "policy", describe(p), "err", err)
+		c.opt.Logger.Error("cannot record check", "policy", p.ID, "name", describe(p), "err", err)
 		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrInternal, "cannot record the check: %v", err), rec.Run.Duration)
 	}
 	o := Outcome{
 		PolicyID: p.ID, Policy: describe(p), Result: rec.Run.Result, VersionID: rec.Run.VersionID,
 		ErrorClass: rec.Run.ErrorClass, Error: rec.Run.Error, Renderer: run.renderer, Duration: rec.Run.Duration,
 	}
-	c.opt.Logger.Debug("checked", "policy", o.Policy, "result", o.Result, "version", o.VersionID,
+	c.opt.Logger.Debug("checked", "policy", o.PolicyID, "name", o.Policy, "result", o.Result, "version", o.VersionID,
 		"renderer", o.Renderer, "ms", o.Duration.Milliseconds(), "error", o.Error)
 	return o
 }

@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/policywatch/policywatch/internal/fetch"
+)
+
+// config is read from the environment; flags override some of it.
+type config struct {
+	DB           string
+	AllowPrivate bool
+	UserAgent    string
+	Timeout      time.Duration
+	MaxBody      int64
+	HostParallel int
+	HostRate     float64
+	Retries      int
+	MinChars     int
+	ChromePath   string
+	LogLevel     string
+	LogFormat    string
+}
+
+// envVars documents every variable read here, for --help and the README.
+var envVars = []struct{ name, help string }{
+	{"POLICYWATCH_DB", "database: a SQLite file path (default ./policywatch.db)"},
+	{"POLICYWATCH_ALLOW_PRIVATE", "1 allows fetching loopback and private addresses (off by default)"},
+	{"POLICYWATCH_USER_AGENT", "User-Agent sent with every request"},
+	{"POLICYWATCH_TIMEOUT", "total time for one request, body included (default 60s)"},
+	{"POLICYWATCH_MAX_BODY", "largest page accepted, e.g. 20MiB (default)"},
+	{"POLICYWATCH_HOST_CONCURRENCY", "requests at a time to one host (default 1)"},
+	{"POLICYWATCH_HOST_RATE", "requests per second to one host, 0 for no limit (default 0)"},
+	{"POLICYWATCH_RETRIES", "extra attempts for timeouts, 5xx and 429 (default 2)"},
+	{"POLICYWATCH_MIN_CHARS", "fewer characters of text is an empty page, not a version (default 200)"},
+	{"CHROME_PATH", "Chromium for pages rendered by script (default: chromium on PATH)"},
+	{"POLICYWATCH_LOG", "log level: debug, info, warn, error (default warn)"},
+	{"POLICYWATCH_LOG_FORMAT", "text or json (default text)"},
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DB:         getenv("POLICYWATCH_DB"),
+		UserAgent:  getenv("POLICYWATCH_USER_AGENT"),
+		ChromePath: getenv("CHROME_PATH"),
+		LogLevel:   orDefault(getenv("POLICYWATCH_LOG"), "warn"),
+		LogFormat:  orDefault(getenv("POLICYWATCH_LOG_FORMAT"), "text"),
+	}
+	var err error
+	if c.AllowPrivate, err = parseBool("POLICYWATCH_ALLOW_PRIVATE", getenv("POLICYWATCH_ALLOW_PRIVATE")); err != nil {
+		return c, err
+	}
+	if c.Timeout, err = parseDuration("POLICYWATCH_TIMEOUT", getenv("POLICYWATCH_TIMEOUT")); err != nil {
+		return c, err
+	}
+	if c.MaxBody, err = parseSize("POLICYWATCH_MAX_BODY", getenv("POLICYWATCH_MAX_BODY")); err != nil {
+		return c, err
+	}
+	if c.HostParallel, err = parseInt("POLICYWATCH_HOST_CONCURRENCY", getenv("POLICYWATCH_HOST_CONCURRENCY")); err != nil {
+		return c, err
+	}
+	if c.Retries, err = parseInt("POLICYWATCH_RETRIES", getenv("POLICYWATCH_RETRIES")); err != nil {
+		return c, err
+	}
+	if getenv("POLICYWATCH_RETRIES") == "0" {
+		c.Retries = -1 // fetch.Options: negative means none, zero the default
+	}
+	if c.MinChars, err = parseInt("POLICYWATCH_MIN_CHARS", getenv("POLICYWATCH_MIN_CHARS")); err != nil {
+		return c, err
+	}
+	if v := getenv("POLICYWATCH_HOST_RATE"); v != "" {
+		if c.HostRate, err = strconv.ParseFloat(v, 64); err != nil || c.HostRate < 0 {
+			return c, fmt.Errorf("POLICYWATCH_HOST_RATE=%q: want a number of requests per second", v)
+		}
+	}
+	return c, nil
+}
+
+func (c config) fetchOptions() fetch.Options {
+	return fetch.Options{
+		UserAgent: c.UserAgent, Timeout: c.Timeout, MaxBody: c.MaxBody, AllowPrivate: c.AllowPrivate,
+		HostConcurrency: c.HostParallel, HostRate: c.HostRate, Retries: c.Retries,
+	}
+}
+
+func orDefault(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}
+
+func parseBool(name, v string) (bool, error) {
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: want 1 or 0", name, v)
+	}
+	return b, nil
+}
+
+func parseInt(name, v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s=%q: want a whole number", name, v)
+	}
+	return n, nil
+}
+
+func parseDuration(name, v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := parseEvery(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: %v", name, v, err)
+	}
+	return d, nil
+}
+
+// parseEvery reads a Go duration, also accepting days ("7d", "1d12h").
+func parseEvery(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	var days time.Duration
+	if i := strings.IndexByte(v, 'd'); i > 0 {
+		n, err := strconv.Atoi(v[:i])
+		if err != nil {
+			return 0, fmt.Errorf("invalid duration %q: want e.g. 24h, 30m or 7d", v)
+		}
+		days, v = time.Duration(n)*24*time.Hour, v[i+1:]
+		if v == "" {
+			return days, nil
+		}
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d+days <= 0 {
+		return 0, fmt.Errorf("invalid duration %q: want e.g. 24h, 30m or 7d", v)
+	}
+	return d + days, nil
+}
+
+// parseSize reads a byte count with an optional KB/MB/KiB/MiB suffix.
+func parseSize(name, v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	s := strings.ToUpper(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s=%q: want a size such as 20MiB", name, v)
+	}
+	return n * mult, nil
+}
+
+// environ is os.Getenv, replaceable in tests.
+var environ = os.Getenv
