@@ -136,6 +136,7 @@ Environment:
 		a.versionsCommand(),
 		a.showCommand(),
 		a.importCommand(),
+		a.editCommand(),
 	)
 	return root
 }

@@ -289,3 +289,40 @@ func TestBadEnvironmentIsAUsageError(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errOut)
 	}
 }
+
+func TestEditPauseResume(t *testing.T) {
+	e := newEnv(t)
+	e.page = policyPage(t, "KFC")
+	var added map[string]any
+	e.runJSON(&added, "add", e.srv.URL+"/privacy", "--name", "p", "--platform", "x", "--remove", ".ad")
+	id := added["id"].(string)
+
+	var edited map[string]any
+	if code := e.runJSON(&edited, "edit", id, "--select", "main", "--remove", "", "--every", "7d", "--pause"); code != 0 {
+		t.Fatalf("edit exit %d", code)
+	}
+	if edited["select"] != "main" || len(edited["remove"].([]any)) != 0 || edited["interval_seconds"].(float64) != 7*86400 {
+		t.Errorf("edit JSON: %v", edited)
+	}
+	var list []map[string]any
+	e.runJSON(&list, "list")
+	if list[0]["status"] != "paused" {
+		t.Errorf("status %v, want paused", list[0]["status"])
+	}
+	var checks []map[string]any
+	e.runJSON(&checks, "check", "--all")
+	if len(checks) != 0 {
+		t.Errorf("check --all checked a paused policy: %v", checks)
+	}
+	e.run("edit", id, "--resume")
+	e.runJSON(&checks, "check", "--all")
+	if len(checks) != 1 || checks[0]["result"] != "first" {
+		t.Errorf("after resume: %v", checks)
+	}
+	if code, _, _ := e.run("edit", id, "--pause", "--resume"); code != 2 {
+		t.Errorf("contradictory flags exit %d", code)
+	}
+	if code, _, _ := e.run("edit", "99", "--pause"); code != 1 {
+		t.Errorf("missing policy exit %d", code)
+	}
+}
