@@ -155,10 +155,10 @@ func TestFailedCheckExitsOneAndListShowsWhy(t *testing.T) {
 func TestUsageErrorsExitTwo(t *testing.T) {
 	e := newEnv(t)
 	tests := [][]string{
-		{"add", "https://a.example/p", "--platform", "x"},                      // no --name
-		{"add", "https://a.example/p", "--name", "x"},                          // no --platform
-		{"add", "not a url", "--name", "x", "--platform", "y"},                 // bad URL
-		{"add", "file:///etc/passwd", "--name", "x", "--platform", "y"},        // not http
+		{"add", "https://a.example/p", "--platform", "x"},               // no --name
+		{"add", "https://a.example/p", "--name", "x"},                   // no --platform
+		{"add", "not a url", "--name", "x", "--platform", "y"},          // bad URL
+		{"add", "file:///etc/passwd", "--name", "x", "--platform", "y"}, // not http
 		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--render", "magic"},
 		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--every", "often"},
 		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--format", "xml"},
@@ -168,7 +168,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"check", "abc"},
 		{"versions"},
 		{"show", "-3"},
-		{"import", "--name", "x", "--platform", "y", "f.txt"},                      // no --date
+		{"import", "--name", "x", "--platform", "y", "f.txt"},                         // no --date
 		{"import", "--name", "x", "--platform", "y", "--date", "31/12/2025", "f.txt"}, // bad date
 		{"frobnicate"},
 		{"list", "--bogus"},
