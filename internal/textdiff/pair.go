@@ -1,0 +1,306 @@
+package textdiff
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/normalize"
+)
+
+const (
+	// pairThreshold is the similarity at which a deleted and an inserted
+	// line count as versions of one paragraph (a replace row).
+	pairThreshold = 0.4
+	// fuzzyMoveThreshold is the similarity at which a deleted line and an
+	// inserted line elsewhere count as one paragraph moved and edited.
+	fuzzyMoveThreshold = 0.8
+	// minMoveRunes: shorter lines ("(一)", "1.") recur too often to call
+	// their disappearance here and appearance there a move.
+	minMoveRunes = 8
+	// fullPairCells bounds the exact pairing of a change block; larger
+	// blocks are paired within a window along the diagonal.
+	fullPairCells = 1 << 16
+	pairWindow    = 48
+	// fuzzyMoveCells bounds the search for edited moves.
+	fuzzyMoveCells = 1 << 16
+)
+
+// profile is a line's multiset of character bigrams, sorted, for a Dice
+// similarity that works for Chinese (no spaces) and Latin text alike.
+type profile []uint64
+
+func newProfile(line string) profile {
+	rs := []rune(line)
+	if len(rs) == 1 {
+		return profile{uint64(rs[0])}
+	}
+	p := make(profile, 0, max(len(rs)-1, 0))
+	for i := 0; i+1 < len(rs); i++ {
+		p = append(p, uint64(rs[i])<<21|uint64(rs[i+1]))
+	}
+	slices.Sort(p)
+	return p
+}
+
+// similarity is the Dice coefficient of two bigram profiles: 1 for equal
+// lines, near 0 for unrelated ones.
+func similarity(a, b profile) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		if len(a) == len(b) {
+			return 1
+		}
+		return 0
+	}
+	common, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
+}
+
+// pairBlock turns a change block into rows: lines that are versions of the
+// same paragraph are paired in order (replace rows, or equal rows for
+// identical lines such as the blank lines between paragraphs); the rest
+// are deletions and insertions.
+func pairBlock(oldLines, newLines []string, e edit) []Row {
+	olds, news := oldLines[e.aLo:e.aHi], newLines[e.bLo:e.bHi]
+	var pairs [][2]int
+	if len(olds) > 0 && len(news) > 0 {
+		po, pn := profiles(olds), profiles(news)
+		sim := func(x, y int) float64 {
+			if olds[x] == news[y] {
+				return 1
+			}
+			return similarity(po[x], pn[y])
+		}
+		if len(olds)*len(news) <= fullPairCells {
+			pairs = pairExact(len(olds), len(news), sim)
+		} else {
+			pairs = pairWindowed(len(olds), len(news), sim)
+		}
+	}
+	rows := make([]Row, 0, len(olds)+len(news))
+	x, y := 0, 0
+	flush := func(toX, toY int) {
+		for ; x < toX; x++ {
+			rows = append(rows, Row{Op: Delete, OldNo: e.aLo + x + 1, Old: olds[x]})
+		}
+		for ; y < toY; y++ {
+			rows = append(rows, Row{Op: Insert, NewNo: e.bLo + y + 1, New: news[y]})
+		}
+	}
+	for _, p := range pairs {
+		flush(p[0], p[1])
+		op := Replace
+		if olds[x] == news[y] {
+			op = Equal
+		}
+		rows = append(rows, Row{Op: op, OldNo: e.aLo + x + 1, NewNo: e.bLo + y + 1, Old: olds[x], New: news[y]})
+		x, y = x+1, y+1
+	}
+	flush(len(olds), len(news))
+	return rows
+}
+
+func profiles(lines []string) []profile {
+	out := make([]profile, len(lines))
+	for i, l := range lines {
+		out[i] = newProfile(l)
+	}
+	return out
+}
+
+// pairExact finds the order-preserving pairing with the greatest total
+// similarity, counting only pairs above pairThreshold.
+func pairExact(n, m int, sim func(x, y int) float64) [][2]int {
+	w := m + 1
+	score := make([]float64, (n+1)*w)
+	for x := 1; x <= n; x++ {
+		for y := 1; y <= m; y++ {
+			best := max(score[(x-1)*w+y], score[x*w+y-1])
+			if s := sim(x-1, y-1); s >= pairThreshold {
+				best = max(best, score[(x-1)*w+y-1]+s)
+			}
+			score[x*w+y] = best
+		}
+	}
+	var pairs [][2]int
+	for x, y := n, m; x > 0 && y > 0; {
+		switch {
+		case score[x*w+y] == score[(x-1)*w+y]:
+			x--
+		case score[x*w+y] == score[x*w+y-1]:
+			y--
+		default:
+			pairs = append(pairs, [2]int{x - 1, y - 1})
+			x, y = x-1, y-1
+		}
+	}
+	slices.Reverse(pairs)
+	return pairs
+}
+
+// pairWindowed pairs each old line with the most similar new line within a
+// window after the previous pair: linear in the block size, for blocks too
+// large to pair exactly (a policy rewritten from top to bottom).
+func pairWindowed(n, m int, sim func(x, y int) float64) [][2]int {
+	var pairs [][2]int
+	nextY := 0
+	for x := 0; x < n && nextY < m; x++ {
+		// Keep near the diagonal so an unmatched stretch does not drag the
+		// window away from where the line's counterpart should be.
+		center := max(nextY, x*m/n-pairWindow/2)
+		bestY, best := -1, pairThreshold
+		for y := center; y < min(m, center+pairWindow); y++ {
+			if s := sim(x, y); s >= best {
+				bestY, best = y, s
+			}
+		}
+		if bestY >= 0 {
+			pairs = append(pairs, [2]int{x, bestY})
+			nextY = bestY + 1
+		}
+	}
+	return pairs
+}
+
+// findMoves turns a deletion and an insertion of the same paragraph into
+// one move row at the new place: first exact matches (by comparison key),
+// then edited ones above fuzzyMoveThreshold.
+func findMoves(rows []Row) []Row {
+	deleted := map[string][]int{}
+	for i, r := range rows {
+		if r.Op == Delete {
+			if k := normalize.KeyOfText(r.Old); utf8.RuneCountInString(k) >= minMoveRunes {
+				deleted[k] = append(deleted[k], i)
+			}
+		}
+	}
+	if len(deleted) == 0 {
+		return rows
+	}
+	gone := map[int]bool{}
+	for i := range rows {
+		r := &rows[i]
+		if r.Op != Insert {
+			continue
+		}
+		k := normalize.KeyOfText(r.New)
+		if idx := deleted[k]; len(idx) > 0 {
+			d := rows[idx[0]]
+			deleted[k] = idx[1:]
+			gone[idx[0]] = true
+			r.Op, r.OldNo, r.Old = Move, d.OldNo, d.Old
+		}
+	}
+	fuzzyMoves(rows, gone)
+	if len(gone) == 0 {
+		return rows
+	}
+	out := rows[:0]
+	for i, r := range rows {
+		if !gone[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// fuzzyMoves pairs the remaining long deletions and insertions that are
+// nearly the same paragraph, best matches first.
+func fuzzyMoves(rows []Row, gone map[int]bool) {
+	var dels, ins []int
+	for i, r := range rows {
+		switch {
+		case r.Op == Delete && !gone[i] && utf8.RuneCountInString(r.Old) >= 2*minMoveRunes:
+			dels = append(dels, i)
+		case r.Op == Insert && utf8.RuneCountInString(r.New) >= 2*minMoveRunes:
+			ins = append(ins, i)
+		}
+	}
+	if len(dels) == 0 || len(ins) == 0 || len(dels)*len(ins) > fuzzyMoveCells {
+		return
+	}
+	type candidate struct {
+		d, i int
+		sim  float64
+	}
+	var cands []candidate
+	dp := make(map[int]profile, len(dels))
+	for _, d := range dels {
+		dp[d] = newProfile(rows[d].Old)
+	}
+	for _, i := range ins {
+		p := newProfile(rows[i].New)
+		for _, d := range dels {
+			if s := similarity(dp[d], p); s >= fuzzyMoveThreshold {
+				cands = append(cands, candidate{d, i, s})
+			}
+		}
+	}
+	sort.SliceStable(cands, func(x, y int) bool { return cands[x].sim > cands[y].sim })
+	used := map[int]bool{}
+	for _, c := range cands {
+		if gone[c.d] || used[c.i] {
+			continue
+		}
+		gone[c.d], used[c.i] = true, true
+		r := &rows[c.i]
+		r.Op, r.OldNo, r.Old = Move, rows[c.d].OldNo, rows[c.d].Old
+	}
+}
+
+// markFormatting flags changed rows that differ in formatting only: a row
+// whose two sides have the same comparison key, a blank line added or
+// removed, or a block whose lines, joined, say the same as before (text
+// re-wrapped across lines). A move is never formatting: the paragraph now
+// stands elsewhere.
+func markFormatting(rows []Row) {
+	for i := range rows {
+		r := &rows[i]
+		switch r.Op {
+		case Replace:
+			r.Formatting = normalize.KeyOfText(r.Old) == normalize.KeyOfText(r.New)
+		case Insert:
+			r.Formatting = normalize.KeyOfText(r.New) == ""
+		case Delete:
+			r.Formatting = normalize.KeyOfText(r.Old) == ""
+		}
+	}
+	for _, b := range (Result{Rows: rows}).Blocks(false) {
+		if blockIsReformatted(rows[b.Start:b.End]) {
+			for i := b.Start; i < b.End; i++ {
+				rows[i].Formatting = true
+			}
+		}
+	}
+}
+
+// blockIsReformatted reports a change block whose old lines and new lines,
+// each joined, have the same comparison key.
+func blockIsReformatted(block []Row) bool {
+	var oldSide, newSide strings.Builder
+	for _, r := range block {
+		if r.Op == Move {
+			return false // a move's old side is elsewhere; judged on its own
+		}
+		if r.OldNo > 0 {
+			oldSide.WriteString(r.Old + "\n")
+		}
+		if r.NewNo > 0 {
+			newSide.WriteString(r.New + "\n")
+		}
+	}
+	return normalize.KeyOfText(oldSide.String()) == normalize.KeyOfText(newSide.String())
+}
