@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 
 	"github.com/policywatch/policywatch/internal/cli"
 )

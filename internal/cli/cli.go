@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -137,6 +138,8 @@ Environment:
 		a.showCommand(),
 		a.importCommand(),
 		a.editCommand(),
+		a.diffCommand(),
+		a.serveCommand(),
 	)
 	return root
 }
@@ -165,6 +168,8 @@ func (a *app) setup(cmd *cobra.Command) error {
 		cfg.LogLevel = lvl
 	}
 	a.cfg = cfg
+	// Every date shown or read without a zone uses the configured one.
+	time.Local = cfg.Zone
 	a.logger, err = newLogger(a.stderr, cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		return usageError{err}

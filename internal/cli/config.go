@@ -24,6 +24,7 @@ type config struct {
 	ChromePath   string
 	LogLevel     string
 	LogFormat    string
+	Zone         *time.Location // dates shown and read without a zone
 }
 
 // envVars documents every variable read here, for --help and the README.
@@ -40,6 +41,7 @@ var envVars = []struct{ name, help string }{
 	{"CHROME_PATH", "Chromium for pages rendered by script (default: chromium on PATH)"},
 	{"POLICYWATCH_LOG", "log level: debug, info, warn, error (default warn)"},
 	{"POLICYWATCH_LOG_FORMAT", "text or json (default text)"},
+	{"POLICYWATCH_TZ", "time zone for dates shown and read, e.g. UTC or Local (default Asia/Shanghai)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -51,6 +53,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogFormat:  orDefault(getenv("POLICYWATCH_LOG_FORMAT"), "text"),
 	}
 	var err error
+	if c.Zone, err = loadZone(getenv("POLICYWATCH_TZ")); err != nil {
+		return c, err
+	}
 	if c.AllowPrivate, err = parseBool("POLICYWATCH_ALLOW_PRIVATE", getenv("POLICYWATCH_ALLOW_PRIVATE")); err != nil {
 		return c, err
 	}
@@ -85,6 +90,23 @@ func (c config) fetchOptions() fetch.Options {
 		UserAgent: c.UserAgent, Timeout: c.Timeout, MaxBody: c.MaxBody, AllowPrivate: c.AllowPrivate,
 		HostConcurrency: c.HostParallel, HostRate: c.HostRate, Retries: c.Retries,
 	}
+}
+
+// loadZone reads POLICYWATCH_TZ. The default is China Standard Time: the
+// tool's first users read policies and dates in Beijing time, whatever
+// zone the server runs in.
+func loadZone(name string) (*time.Location, error) {
+	switch name {
+	case "":
+		name = "Asia/Shanghai"
+	case "Local", "local":
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("POLICYWATCH_TZ=%q: unknown time zone", name)
+	}
+	return loc, nil
 }
 
 func orDefault(v, d string) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/jsonview"
 )
 
 // editCommand changes a policy's settings; only the flags given change.
@@ -91,7 +92,7 @@ func (a *app) editCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				return writeJSON(a.stdout, toPolicyJSON(p))
+				return writeJSON(a.stdout, jsonview.NewPolicy(p))
 			}
 			fmt.Fprintf(a.stdout, "Policy %d: %s / %s (%s)\n", p.ID, p.Platform, p.Name, p.Status)
 			return nil

@@ -29,31 +29,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// jsonTime renders a time as RFC 3339 in UTC, or null when zero.
-func jsonTime(t time.Time) *string {
-	if t.IsZero() {
-		return nil
-	}
-	s := t.UTC().Format(time.RFC3339)
-	return &s
-}
-
-// jsonID renders an id as a string, or null when zero.
-func jsonID(id int64) *string {
-	if id == 0 {
-		return nil
-	}
-	s := fmt.Sprint(id)
-	return &s
-}
-
-func jsonString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // localTime renders a time for people: local zone, minutes.
 func localTime(t time.Time) string {
 	if t.IsZero() {

@@ -11,33 +11,12 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/jsonview"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/track"
 )
 
 // ---- add ----
-
-type policyJSON struct {
-	ID              string   `json:"id"`
-	Name            string   `json:"name"`
-	Platform        string   `json:"platform"`
-	URL             string   `json:"url"`
-	Kind            string   `json:"kind"`
-	Render          string   `json:"render"`
-	Select          string   `json:"select"`
-	Remove          []string `json:"remove"`
-	IntervalSeconds int64    `json:"interval_seconds"`
-}
-
-func toPolicyJSON(p *policywatch.Policy) policyJSON {
-	remove := p.Remove
-	if remove == nil {
-		remove = []string{}
-	}
-	return policyJSON{ID: policywatch.FormatID(p.ID), Name: p.Name, Platform: p.Platform, URL: p.URL,
-		Kind: string(p.Kind), Render: string(p.Render), Select: p.Select, Remove: remove,
-		IntervalSeconds: int64(p.Interval / time.Second)}
-}
 
 func (a *app) addCommand() *cobra.Command {
 	var (
@@ -66,7 +45,7 @@ func (a *app) addCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				return writeJSON(a.stdout, toPolicyJSON(p))
+				return writeJSON(a.stdout, jsonview.NewPolicy(p))
 			}
 			fmt.Fprintf(a.stdout, "Added policy %d: %s / %s\n  %s\nRun `policywatch check %d` to fetch it now.\n",
 				p.ID, p.Platform, p.Name, p.URL, p.ID)
@@ -125,22 +104,6 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 
 // ---- list ----
 
-type listJSON struct {
-	ID                  string  `json:"id"`
-	Name                string  `json:"name"`
-	Platform            string  `json:"platform"`
-	URL                 string  `json:"url"`
-	Kind                string  `json:"kind"`
-	Versions            int     `json:"versions"`
-	LastChecked         *string `json:"last_checked"`
-	LastChanged         *string `json:"last_changed"`
-	NextCheck           *string `json:"next_check"`
-	Status              string  `json:"status"`
-	LastError           *string `json:"last_error"`
-	ErrorClass          *string `json:"error_class"`
-	ConsecutiveFailures int     `json:"consecutive_failures"`
-}
-
 func (a *app) listCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
@@ -160,14 +123,9 @@ func (a *app) listCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				out := make([]listJSON, 0, len(policies))
+				out := make([]jsonview.ListItem, 0, len(policies))
 				for _, p := range policies {
-					out = append(out, listJSON{
-						ID: policywatch.FormatID(p.ID), Name: p.Name, Platform: p.Platform, URL: p.URL, Kind: string(p.Kind),
-						Versions: p.Versions, LastChecked: jsonTime(p.LastCheckedAt), LastChanged: jsonTime(p.LastChangedAt),
-						NextCheck: jsonTime(p.NextCheckAt), Status: string(p.Status), LastError: jsonString(p.LastError),
-						ErrorClass: jsonString(string(p.LastErrorClass)), ConsecutiveFailures: p.ConsecutiveFailures,
-					})
+					out = append(out, jsonview.NewListItem(p))
 				}
 				return writeJSON(a.stdout, out)
 			}
@@ -194,17 +152,6 @@ func (a *app) listCommand() *cobra.Command {
 }
 
 // ---- check ----
-
-type checkJSON struct {
-	PolicyID   string  `json:"policy_id"`
-	Policy     string  `json:"policy"`
-	Result     string  `json:"result"`
-	VersionID  *string `json:"version_id"`
-	Error      *string `json:"error"`
-	ErrorClass *string `json:"error_class"`
-	Renderer   string  `json:"renderer,omitempty"`
-	DurationMS int64   `json:"duration_ms"`
-}
 
 func (a *app) checkCommand() *cobra.Command {
 	var (
@@ -302,13 +249,9 @@ func (a *app) reportChecks(outcomes []track.Outcome, format string) error {
 		}
 	}
 	if format == "json" {
-		out := make([]checkJSON, 0, len(outcomes))
+		out := make([]jsonview.Check, 0, len(outcomes))
 		for _, o := range outcomes {
-			out = append(out, checkJSON{
-				PolicyID: policywatch.FormatID(o.PolicyID), Policy: o.Policy, Result: string(o.Result),
-				VersionID: jsonID(o.VersionID), Error: jsonString(o.Error), ErrorClass: jsonString(string(o.ErrorClass)),
-				Renderer: o.Renderer, DurationMS: o.Duration.Milliseconds(),
-			})
+			out = append(out, o.JSON())
 		}
 		if err := writeJSON(a.stdout, out); err != nil {
 			return err
@@ -337,17 +280,6 @@ func (a *app) reportChecks(outcomes []track.Outcome, format string) error {
 
 // ---- versions ----
 
-type versionJSON struct {
-	ID          string `json:"id"`
-	PolicyID    string `json:"policy_id"`
-	CapturedAt  string `json:"captured_at"`
-	SHA256      string `json:"sha256"`
-	Chars       int    `json:"chars"`
-	CompareHash string `json:"compare_hash"`
-	Source      string `json:"source"`
-	Extractor   string `json:"extractor"`
-}
-
 func (a *app) versionsCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
@@ -371,11 +303,9 @@ func (a *app) versionsCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				out := make([]versionJSON, 0, len(versions))
+				out := make([]jsonview.Version, 0, len(versions))
 				for _, v := range versions {
-					out = append(out, versionJSON{ID: policywatch.FormatID(v.ID), PolicyID: policywatch.FormatID(v.PolicyID),
-						CapturedAt: v.CapturedAt.UTC().Format(time.RFC3339), SHA256: v.SHA256, Chars: v.Chars,
-						CompareHash: v.CompareHash, Source: v.Source, Extractor: v.Extractor})
+					out = append(out, jsonview.NewVersion(v))
 				}
 				return writeJSON(a.stdout, out)
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/policywatch/policywatch/internal/browser"
 	"github.com/policywatch/policywatch/internal/extract"
 	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/jsonview"
 	"github.com/policywatch/policywatch/internal/normalize"
 )
 
@@ -143,6 +144,15 @@ func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 	c.opt.Logger.Debug("checked", "policy", o.PolicyID, "name", o.Policy, "result", o.Result, "version", o.VersionID,
 		"renderer", o.Renderer, "ms", o.Duration.Milliseconds(), "error", o.Error)
 	return o
+}
+
+// JSON is the outcome in the contract's `check` shape.
+func (o Outcome) JSON() jsonview.Check {
+	return jsonview.Check{
+		PolicyID: policywatch.FormatID(o.PolicyID), Policy: o.Policy, Result: string(o.Result),
+		VersionID: jsonview.ID(o.VersionID), Error: jsonview.String(o.Error), ErrorClass: jsonview.String(string(o.ErrorClass)),
+		Renderer: o.Renderer, DurationMS: o.Duration.Milliseconds(),
+	}
 }
 
 func failed(id int64, name string, err error, d time.Duration) Outcome {

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policywatch/policywatch/internal/extract"
+	"github.com/policywatch/policywatch/internal/textdiff"
+	"github.com/policywatch/policywatch/internal/web"
+)
+
+func (a *app) diffCommand() *cobra.Command {
+	var (
+		format, color, lang string
+		ignoreFormatting    bool
+		context             int
+	)
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW [--format text|json|html|patch]",
+		Short: "Compare two versions of a policy (files: text, Markdown, HTML or PDF)",
+		Long: `Compare two files line by line over their normalized text: inserted, deleted,
+modified and moved lines with line numbers, and the exact characters changed
+inside a modified line. HTML and PDF files are reduced to text first.
+
+text marks changes as - + ~ (modified) > (moved) and [-old-]{+new+} inside a
+line, coloured on a terminal; json is the contract's shape; html is a
+self-contained page; patch is a unified diff.`,
+		Args: exactArgs(2, "two files"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := formatFlag(format, "text", "json", "html", "patch"); err != nil {
+				return err
+			}
+			if err := formatFlag(color, "auto", "always", "never"); err != nil {
+				return usagef("--color: %v", err)
+			}
+			oldText, err := readDocument(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			newText, err := readDocument(cmd, args[1])
+			if err != nil {
+				return err
+			}
+			res := textdiff.Compare(oldText, newText)
+			switch format {
+			case "json":
+				return writeJSON(a.stdout, res.JSON())
+			case "html":
+				return web.WriteDiffDocument(a.stdout, res, filepath.Base(args[0]), filepath.Base(args[1]), lang, ignoreFormatting)
+			case "patch":
+				return textdiff.WritePatch(a.stdout, res, "a/"+filepath.Base(args[0]), "b/"+filepath.Base(args[1]), context)
+			}
+			useColor := color == "always" || (color == "auto" && isTerminal(a.stdout) && environ("NO_COLOR") == "")
+			return textdiff.WriteText(a.stdout, res, textdiff.TextOptions{Color: useColor, Context: context, IgnoreFormatting: ignoreFormatting})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "text", "text, json, html or patch")
+	f.StringVar(&color, "color", "auto", "auto, always or never (text format)")
+	f.StringVar(&lang, "lang", "zh", "language of the html page: zh or en")
+	f.BoolVar(&ignoreFormatting, "ignore-formatting", false, "hide changes of whitespace, wrapping and character width")
+	f.IntVar(&context, "context", 3, "unchanged lines shown around each change (text, patch)")
+	return cmd
+}
+
+// readDocument reads a file and reduces it to text as a check would.
+func readDocument(cmd *cobra.Command, path string) (string, error) {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
+	}
+	res, err := extract.Extract(cmd.Context(), extract.Input{Body: body, Name: path})
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return res.Text, nil
+}

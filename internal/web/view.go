@@ -1,0 +1,171 @@
+package web
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
+
+// contextLines of unchanged text stay visible around each change; longer
+// unchanged runs are folded.
+const contextLines = 3
+
+// diffView is a comparison laid out for the compare page.
+type diffView struct {
+	Rows    []viewRow
+	Changes int // change blocks shown
+}
+
+// viewRow is one row of the table: a line pair, or a fold standing for
+// the hidden unchanged rows after it.
+type viewRow struct {
+	Op         string // equal, insert, delete, replace, move, fold
+	OldNo      int
+	NewNo      int
+	Old, New   []textdiff.Segment
+	Formatting bool
+	Quiet      bool // a formatting-only change shown as unchanged
+	Hidden     bool // folded away until expanded
+	Block      int  // 1-based change number on the first row of a change, else 0
+	Folded     int  // on a fold row: how many rows it hides
+}
+
+// unfoldStep is how many hidden rows one click on a fold reveals (app.js
+// uses the same number).
+const unfoldStep = 40
+
+// FoldShow is how many rows the fold's next click reveals.
+func (r viewRow) FoldShow() int { return min(r.Folded, unfoldStep) }
+
+// Anchor is the row's id: n<line> by its new line, o<line> for a deletion.
+func (r viewRow) Anchor() string {
+	if r.NewNo > 0 {
+		return "n" + itoa(r.NewNo)
+	}
+	return "o" + itoa(r.OldNo)
+}
+
+type viewOptions struct {
+	hideFormatting bool // show formatting-only changes as unchanged
+	allContext     bool // fold nothing
+}
+
+func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
+	v := &diffView{Rows: make([]viewRow, 0, len(res.Rows)+8)}
+	blocks := res.Blocks(opt.hideFormatting)
+	v.Changes = len(blocks)
+	visible := make([]bool, len(res.Rows))
+	blockAt := map[int]int{}
+	for i, b := range blocks {
+		blockAt[b.Start] = i + 1
+		for j := max(0, b.Start-contextLines); j < min(len(res.Rows), b.End+contextLines); j++ {
+			visible[j] = true
+		}
+	}
+	for i := 0; i < len(res.Rows); {
+		if opt.allContext || visible[i] {
+			v.Rows = append(v.Rows, toViewRow(res.Rows[i], opt, blockAt[i]))
+			i++
+			continue
+		}
+		// A run of unchanged rows to fold: a fold row, then the rows hidden.
+		j := i
+		for j < len(res.Rows) && !visible[j] {
+			j++
+		}
+		v.Rows = append(v.Rows, viewRow{Op: "fold", Folded: j - i})
+		for ; i < j; i++ {
+			row := toViewRow(res.Rows[i], opt, 0)
+			row.Hidden = true
+			v.Rows = append(v.Rows, row)
+		}
+	}
+	return v
+}
+
+func toViewRow(r textdiff.Row, opt viewOptions, block int) viewRow {
+	v := viewRow{
+		Op: string(r.Op), OldNo: r.OldNo, NewNo: r.NewNo,
+		Old: r.Segments("old"), New: r.Segments("new"),
+		Formatting: r.Formatting, Block: block,
+	}
+	if opt.hideFormatting && r.Formatting {
+		v.Quiet = true
+		v.Old = []textdiff.Segment{{Text: r.Old}}
+		v.New = []textdiff.Segment{{Text: r.New}}
+	}
+	return v
+}
+
+// timeline is the SVG strip of a policy's versions over time.
+type timeline struct {
+	Width, Height int
+	Points        []timelinePoint
+	Ticks         []timelineTick
+	Empty         bool
+}
+
+type timelinePoint struct {
+	X, Y, R float64
+	Class   string // first, minor, major, format
+	Href    string
+	Label   string
+}
+
+type timelineTick struct {
+	X      float64
+	Anchor string // SVG text-anchor, so edge labels stay inside the strip
+	Label  string
+}
+
+// newTimeline places versions by capture time; a dot's size grows with the
+// number of lines changed against the previous version.
+func newTimeline(rows []versionRow, p *page) timeline {
+	t := timeline{Width: 800, Height: 90}
+	if len(rows) == 0 {
+		t.Empty = true
+		return t
+	}
+	const left, right, y = 30.0, 770.0, 40.0
+	start, end := rows[0].CapturedAt, rows[len(rows)-1].CapturedAt
+	span := end.Sub(start)
+	if span <= 0 {
+		span = time.Hour
+	}
+	x := func(at time.Time) float64 {
+		if len(rows) == 1 {
+			return (left + right) / 2
+		}
+		return left + (right-left)*float64(at.Sub(start))/float64(span)
+	}
+	for i, v := range rows {
+		pt := timelinePoint{X: x(v.CapturedAt), Y: y, R: 5, Class: "first", Href: p.Link("/versions/" + itoa(int(v.ID)))}
+		label := p.Time(v.CapturedAt)
+		if i > 0 && v.Stats != nil {
+			changed := v.Stats.Added + v.Stats.Removed + v.Stats.Modified + v.Stats.Moved
+			pt.R = 4 + math.Min(10, 2*math.Log2(1+float64(changed)))
+			pt.Class = "minor"
+			switch {
+			case changed == 0:
+				pt.Class = "format"
+			case changed >= 20:
+				pt.Class = "major"
+			}
+			pt.Href = p.Link("/compare", "from", v.PrevID, "to", v.ID)
+			label += " · +" + itoa(v.Stats.Added) + " −" + itoa(v.Stats.Removed) + " ~" + itoa(v.Stats.Modified)
+		}
+		pt.Label = label
+		t.Points = append(t.Points, pt)
+	}
+	// Ticks: the first and the last capture.
+	if len(rows) == 1 {
+		t.Ticks = append(t.Ticks, timelineTick{X: (left + right) / 2, Anchor: "middle", Label: p.Date(start)})
+	} else {
+		t.Ticks = append(t.Ticks, timelineTick{X: left - 10, Anchor: "start", Label: p.Date(start)},
+			timelineTick{X: right + 10, Anchor: "end", Label: p.Date(end)})
+	}
+	sort.Slice(t.Points, func(i, j int) bool { return t.Points[i].R > t.Points[j].R }) // small dots on top
+	return t
+}
