@@ -241,7 +241,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
 		HideFormatting: q.Get("fmt") == "hide",
 		AllContext:     q.Get("context") == "all",
 	}
-	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext})
+	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext, sideBySide: !data.Inline})
 	data.Changes = data.View.Changes
 	data.links(p)
 	p.Title = pol.Name + " · " + p.T("compare.title")

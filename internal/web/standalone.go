@@ -35,7 +35,7 @@ func WriteDiffDocument(w io.Writer, res textdiff.Result, oldName, newName, lang 
 	p := &page{Lang: lang, Title: oldName + " → " + newName}
 	p.Data = standaloneData{
 		OldName: oldName, NewName: newName, Stats: res.Stats,
-		View: newDiffView(res, viewOptions{hideFormatting: hideFormatting, allContext: true}),
+		View: newDiffView(res, viewOptions{hideFormatting: hideFormatting, allContext: true, sideBySide: true}),
 		CSS:  template.CSS(css),
 	}
 	var buf bytes.Buffer

@@ -21,7 +21,9 @@ type diffView struct {
 // viewRow is one row of the table: a line pair, or a fold standing for
 // the hidden unchanged rows after it.
 type viewRow struct {
-	Op         string // equal, insert, delete, replace, move, fold
+	Op         string // equal, insert, delete, replace, move, fold; pair: a deletion beside an insertion
+	OldOp      string // how the old side renders: delete, replace, move, equal, or "" for an empty cell
+	NewOp      string // how the new side renders
 	OldNo      int
 	NewNo      int
 	Old, New   []textdiff.Segment
@@ -40,6 +42,7 @@ const unfoldStep = 40
 func (r viewRow) FoldShow() int { return min(r.Folded, unfoldStep) }
 
 // Anchor is the row's id: n<line> by its new line, o<line> for a deletion.
+// A pair's anchor is its new line.
 func (r viewRow) Anchor() string {
 	if r.NewNo > 0 {
 		return "n" + itoa(r.NewNo)
@@ -50,6 +53,7 @@ func (r viewRow) Anchor() string {
 type viewOptions struct {
 	hideFormatting bool // show formatting-only changes as unchanged
 	allContext     bool // fold nothing
+	sideBySide     bool // put deletions beside the insertions that follow them
 }
 
 func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
@@ -82,14 +86,62 @@ func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
 			v.Rows = append(v.Rows, row)
 		}
 	}
+	if opt.sideBySide {
+		v.Rows = zipDeletionsAndInsertions(v.Rows)
+	}
 	return v
+}
+
+// zipDeletionsAndInsertions puts a run of deleted lines beside the run of
+// inserted lines that follows it, row by row, as side-by-side views do:
+// no half-empty rows where one text replaced another.
+func zipDeletionsAndInsertions(rows []viewRow) []viewRow {
+	out := make([]viewRow, 0, len(rows))
+	for i := 0; i < len(rows); {
+		d := i
+		for d < len(rows) && rows[d].Op == "delete" && !rows[d].Hidden && !rows[d].Quiet {
+			d++
+		}
+		n := d
+		for n < len(rows) && rows[n].Op == "insert" && !rows[n].Hidden && !rows[n].Quiet {
+			n++
+		}
+		dels, ins := rows[i:d], rows[d:n]
+		if len(dels) == 0 || len(ins) == 0 {
+			out = append(out, rows[i])
+			i++
+			continue
+		}
+		for k := 0; k < max(len(dels), len(ins)); k++ {
+			var r viewRow
+			switch {
+			case k < len(dels) && k < len(ins):
+				r = viewRow{Op: "pair", OldOp: "delete", NewOp: "insert", OldNo: dels[k].OldNo, NewNo: ins[k].NewNo,
+					Old: dels[k].Old, New: ins[k].New, Formatting: dels[k].Formatting && ins[k].Formatting,
+					Block: max(dels[k].Block, ins[k].Block)}
+			case k < len(dels):
+				r = dels[k]
+			default:
+				r = ins[k]
+			}
+			out = append(out, r)
+		}
+		i = n
+	}
+	return out
 }
 
 func toViewRow(r textdiff.Row, opt viewOptions, block int) viewRow {
 	v := viewRow{
-		Op: string(r.Op), OldNo: r.OldNo, NewNo: r.NewNo,
+		Op: string(r.Op), OldOp: string(r.Op), NewOp: string(r.Op), OldNo: r.OldNo, NewNo: r.NewNo,
 		Old: r.Segments("old"), New: r.Segments("new"),
 		Formatting: r.Formatting, Block: block,
+	}
+	switch r.Op {
+	case textdiff.Delete:
+		v.NewOp = ""
+	case textdiff.Insert:
+		v.OldOp = ""
 	}
 	if opt.hideFormatting && r.Formatting {
 		v.Quiet = true

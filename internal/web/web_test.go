@@ -70,6 +70,9 @@ func newFixture(t *testing.T, opt Options) *fixture {
 	lines := strings.Split(normalize.Text(src), "\n")
 	edited := append([]string{}, lines...)
 	for _, i := range []int{20, 120, 220} {
+		for edited[i] == "" {
+			i++
+		}
 		edited[i] = edited[i] + "我们还会收集您的位置信息。"
 	}
 	f.manyFrom = f.importText("腾讯", "QQ隐私保护指引", strings.Join(lines, "\n"), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
