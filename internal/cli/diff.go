@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,18 +37,23 @@ self-contained page; patch is a unified diff.`,
 			if err := formatFlag(color, "auto", "always", "never"); err != nil {
 				return usagef("--color: %v", err)
 			}
-			oldText, err := readDocument(cmd, args[0])
-			if err != nil {
-				return err
-			}
-			newText, err := readDocument(cmd, args[1])
-			if err != nil {
+			var oldText, newText string
+			var oldErr, newErr error
+			done := make(chan struct{})
+			go func() { // the two files are read and extracted independently
+				oldText, oldErr = readDocument(cmd, args[0])
+				close(done)
+			}()
+			newText, newErr = readDocument(cmd, args[1])
+			<-done
+			if err := errors.Join(oldErr, newErr); err != nil {
 				return err
 			}
 			res := textdiff.Compare(oldText, newText)
 			switch format {
 			case "json":
-				return writeJSON(a.stdout, res.JSON())
+				// Streamed and compact: a 1 MB pair makes megabytes of JSON.
+				return res.WriteJSON(a.stdout)
 			case "html":
 				return web.WriteDiffDocument(a.stdout, res, filepath.Base(args[0]), filepath.Base(args[1]), lang, ignoreFormatting)
 			case "patch":

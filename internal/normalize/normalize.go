@@ -18,8 +18,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // invisible reports runes that carry no visible text and differ between
@@ -39,15 +37,23 @@ func invisible(r rune) bool {
 // characters dropped, NBSP turned into a space, trailing blanks trimmed, and
 // runs of blank lines collapsed to one.
 func Clean(s string) string {
+	if isClean(s) {
+		return s
+	}
 	if strings.Contains(s, "\r") {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
+	valid := utf8.ValidString(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	started, pendingBlank := false, false
 	for line := range strings.Lines(s) {
-		line = strings.TrimRightFunc(cleanLine(strings.TrimSuffix(line, "\n")), unicode.IsSpace)
+		line = strings.TrimSuffix(line, "\n")
+		if !valid || !quickPlain(line) {
+			line = cleanLine(line)
+		}
+		line = strings.TrimRightFunc(line, unicode.IsSpace)
 		if line == "" {
 			pendingBlank = started
 			continue
@@ -65,6 +71,40 @@ func Clean(s string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// isClean reports text that Clean would return unchanged: valid UTF-8,
+// lines without invisible characters or trailing blanks, single blank lines
+// between text lines, and one final newline.
+func isClean(s string) bool {
+	return wellFormed(s, func(line string) bool {
+		last := line[len(line)-1]
+		return last != ' ' && last != '\t' && quickPlain(line) && !strings.ContainsAny(line, "\r\v\f") &&
+			strings.TrimRightFunc(line, unicode.IsSpace) == line
+	})
+}
+
+// isNormalText reports text that Text would return unchanged.
+func isNormalText(s string) bool {
+	return wellFormed(s, lineIsNormal)
+}
+
+// wellFormed checks the blank-line structure Clean and Text produce, and
+// every non-blank line with ok.
+func wellFormed(s string, ok func(line string) bool) bool {
+	if s == "" {
+		return true
+	}
+	if s[len(s)-1] != '\n' || s[0] == '\n' || strings.Contains(s, "\n\n\n") || strings.HasSuffix(s, "\n\n") ||
+		!utf8.ValidString(s) {
+		return false
+	}
+	for line := range strings.Lines(s) {
+		if line = line[:len(line)-1]; line != "" && !ok(line) {
+			return false
+		}
+	}
+	return true
 }
 
 // cleanLine drops invisible runes and maps NBSP to a space.
@@ -88,42 +128,66 @@ func cleanLine(line string) string {
 	return b.String()
 }
 
-// isPlain is a fast path: a line without the few runes cleanLine touches.
-func isPlain(line string) bool {
-	for _, r := range line {
-		if r == '\u00A0' || r == utf8.RuneError || invisible(r) {
-			return false
+// quickPlain is isPlain for text known to be valid UTF-8 (where U+FFFD is
+// a character like any other).
+func quickPlain(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case 0xC2, 0xE2, 0xEF:
+			r, _ := utf8.DecodeRuneInString(line[i:])
+			if r == '\u00A0' || invisible(r) {
+				return false
+			}
 		}
 	}
 	return true
 }
 
+// isPlain is a fast path: a line without the few runes cleanLine touches.
+// Their UTF-8 encodings start with the bytes C2 (NBSP, soft hyphen),
+// E2 (zero-width and direction marks), EF (BOM, U+FFFD), so only those
+// need a closer look.
+func isPlain(line string) bool {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case 0xC2, 0xE2, 0xEF:
+			r, _ := utf8.DecodeRuneInString(line[i:])
+			if r == '\u00A0' || r == utf8.RuneError || invisible(r) {
+				return false
+			}
+		}
+	}
+	return utf8.ValidString(line) // cleanLine also repairs invalid UTF-8
+}
+
 // Text returns the normalized form of s: Clean, then NFKC, then every run of
-// whitespace inside a line collapsed to one space and each line trimmed.
+// whitespace inside a line collapsed to one space and each line trimmed. It
+// works line by line in one pass (NFKC never joins or splits lines).
 func Text(s string) string {
-	s = norm.NFKC.String(Clean(s))
+	if isNormalText(s) {
+		return s
+	}
+	if strings.Contains(s, "\r") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+	}
 	var b strings.Builder
 	b.Grow(len(s))
-	prevBlank := true
+	started, pendingBlank := false, false
 	for line := range strings.Lines(s) {
-		line = collapseSpaces(strings.TrimRight(line, "\n"))
+		line = normLine(strings.TrimSuffix(line, "\n"))
 		if line == "" {
-			if !prevBlank {
-				b.WriteByte('\n')
-			}
-			prevBlank = true
+			pendingBlank = started
 			continue
+		}
+		if pendingBlank {
+			b.WriteByte('\n')
 		}
 		b.WriteString(line)
 		b.WriteByte('\n')
-		prevBlank = false
+		started, pendingBlank = true, false
 	}
-	out := b.String()
-	// A blank line kept before the end of the text is not a separator.
-	for strings.HasSuffix(out, "\n\n") {
-		out = out[:len(out)-1]
-	}
-	return out
+	return b.String()
 }
 
 // collapseSpaces trims line and turns each whitespace run into one space.
@@ -168,6 +232,9 @@ func Key(s string) string { return KeyOfText(Text(s)) }
 
 // KeyOfText is Key for text already in normalized (Text) form.
 func KeyOfText(s string) string {
+	if !strings.Contains(s, "\n") && keyIsLine(s) {
+		return s // nothing to strip or fold: the common case of a line of prose
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for line := range strings.Lines(s) {
@@ -184,6 +251,34 @@ func KeyOfText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// keyIsLine reports a line that is its own comparison key: no block marker,
+// no whitespace, no quote to fold.
+func keyIsLine(line string) bool {
+	if line == "" {
+		return true
+	}
+	switch line[0] {
+	case '#', '-', '*', '>', '|':
+		return false
+	}
+	for i := 0; i < len(line); {
+		c := line[i]
+		if c < utf8.RuneSelf {
+			if c <= ' ' || c == '`' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(line[i:])
+		if unicode.IsSpace(r) || foldQuote(r) != r || r == utf8.RuneError {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // Hash is the hex SHA-256 of s.

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch/internal/testpages"
 )
 
 func TestClean(t *testing.T) {
@@ -91,4 +93,67 @@ func BenchmarkKey(b *testing.B) {
 	for b.Loop() {
 		Key(s)
 	}
+}
+
+func TestCleanRepairsInvalidUTF8AndInvisibles(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\xffb":          "a\uFFFDb\n",
+		"\xef\xbb\xbfa":   "a\n",
+		"x\u200dy\u00a0z": "xy z\n",
+		"正常的中文行。":         "正常的中文行。\n",
+		"\u2028行分隔符":      "\u2028行分隔符\n",
+	} {
+		if got := Clean(in); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestFastPathsAgree: text that is already clean or normal comes back as
+// it is, and anything else is rebuilt exactly as before.
+func TestFastPathsAgree(t *testing.T) {
+	inputs := []string{"a\n", "a\n\nb\n", "a \n", "\na\n", "a\n\n\nb\n", "a", "a\n\n", "a\u200bb\n", "a\tb\n", "（一）\n", "a  b\n", " a\n"}
+	if src, err := testpages.Policy("QQ"); err == nil {
+		inputs = append(inputs, src, Clean(src), Text(src))
+	}
+	for _, in := range inputs {
+		cleaned := Clean(in)
+		if isClean(in) && cleaned != in {
+			t.Errorf("isClean(%q) but Clean changes it to %q", in, cleaned)
+		}
+
+		text := Text(in)
+		if isNormalText(in) && text != in {
+			t.Errorf("isNormalText(%q) but Text changes it to %q", in, text)
+		}
+
+		if Text(text) != text || Clean(cleaned) != cleaned {
+			t.Errorf("not idempotent on %q", in)
+		}
+	}
+}
+
+func FuzzTextAndClean(f *testing.F) {
+	f.Add("a\r\n\r\n\r\nb \u3000\n")
+	f.Add("（一）我们\u200b收集\n\n\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, n := Clean(s), Text(s)
+		// The fast paths may pass over text they could accept (é is normal
+		// but unknown to them); they must never accept text they would change.
+		if isClean(s) && c != s {
+			t.Fatalf("isClean(%q) but Clean gives %q", s, c)
+		}
+		if isNormalText(s) && n != s {
+			t.Fatalf("isNormalText(%q) but Text gives %q", s, n)
+		}
+		if Clean(c) != c {
+			t.Fatalf("Clean not idempotent on %q: %q", s, c)
+		}
+		if Text(n) != n {
+			t.Fatalf("Text not idempotent on %q: %q", s, n)
+		}
+		if Text(c) != n {
+			t.Fatalf("Text(Clean(%q)) = %q, Text = %q", s, Text(c), n)
+		}
+	})
 }

@@ -3,7 +3,10 @@ package textdiff
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // RowJSON is a row in the contract's JSON shape (line numbers null where a
@@ -400,4 +403,59 @@ func newNoBefore(lines []patchLine, at int) int {
 		}
 	}
 	return 0
+}
+
+// WriteJSON streams the result in its JSON shape (as JSON() and
+// encoding/json would write it, compact). Large comparisons make megabytes
+// of JSON; writing them row by row keeps memory flat and is several times
+// faster than reflection.
+func (res Result) WriteJSON(w io.Writer) error {
+	buf := make([]byte, 0, 64<<10)
+	flush := func() error {
+		_, err := w.Write(buf)
+		buf = buf[:0]
+		return err
+	}
+	s := res.Stats
+	buf = fmt.Appendf(buf, `{"stats":{"added":%d,"removed":%d,"modified":%d,"moved":%d,"unchanged":%d,"formatting":%d},"rows":[`,
+		s.Added, s.Removed, s.Modified, s.Moved, s.Unchanged, s.Formatting)
+	for i, r := range res.Rows {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"op":"`...)
+		buf = append(buf, r.Op...)
+		buf = append(buf, `","old_no":`...)
+		buf = appendLineNo(buf, r.OldNo)
+		buf = append(buf, `,"new_no":`...)
+		buf = appendLineNo(buf, r.NewNo)
+		buf = append(buf, `,"old":`...)
+		buf, _ = jsontext.AppendQuote(buf, r.Old) // invalid UTF-8 becomes U+FFFD, as encoding/json does
+		buf = append(buf, `,"new":`...)
+		buf, _ = jsontext.AppendQuote(buf, r.New)
+		buf = append(buf, `,"spans":[`...)
+		for j, sp := range r.Spans {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = fmt.Appendf(buf, `{"side":"%s","start":%d,"end":%d,"op":"%s"}`, sp.Side, sp.Start, sp.End, sp.Op)
+		}
+		buf = append(buf, `],"formatting":`...)
+		buf = strconv.AppendBool(buf, r.Formatting)
+		buf = append(buf, '}')
+		if len(buf) > 48<<10 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	buf = append(buf, "]}\n"...)
+	return flush()
+}
+
+func appendLineNo(buf []byte, n int) []byte {
+	if n == 0 {
+		return append(buf, "null"...)
+	}
+	return strconv.AppendInt(buf, int64(n), 10)
 }

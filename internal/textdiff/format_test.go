@@ -3,6 +3,7 @@ package textdiff
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -90,6 +91,37 @@ func TestPatchApplies(t *testing.T) {
 		got, _ := os.ReadFile(target)
 		if string(got) != normalize.Text(edited) {
 			t.Fatalf("%s: patched text differs from the new version", name)
+		}
+	}
+}
+
+// TestWriteJSONMatchesEncodingJSON: the streaming writer says exactly what
+// encoding/json says of JSON(), including escapes and invalid UTF-8.
+func TestWriteJSONMatchesEncodingJSON(t *testing.T) {
+	cases := [][2]string{
+		{"甲。\n乙\"引号\"\\反斜杠\t制表。\n</script>&<>\n", "甲。\n乙\"引号\"\\反斜杠 制表符。\n丙\u2028\x01\n"},
+		{"bad \xff utf-8\n", "good\n"},
+		{"", ""},
+	}
+	a, b := zeekr(t)
+	cases = append(cases, [2]string{a, b})
+	for _, c := range cases {
+		res := Compare(c[0], c[1])
+		var got bytes.Buffer
+		if err := res.WriteJSON(&got); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.Encode(res.JSON())
+		var g, w any
+		if err := json.Unmarshal(got.Bytes(), &g); err != nil {
+			t.Fatalf("invalid JSON: %v\n%s", err, got.String())
+		}
+		json.Unmarshal(want.Bytes(), &w)
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			t.Errorf("streamed JSON differs:\n%s\n%s", got.String(), want.String())
 		}
 	}
 }

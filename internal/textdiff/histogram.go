@@ -19,19 +19,22 @@ type edit struct {
 }
 
 // align returns the edit runs turning a into b, in order. Lines are
-// compared by id.
-func align(a, b []int) []edit {
+// compared by id; ids are below nIDs.
+func align(a, b []int, nIDs int) []edit {
 	var out []edit
-	h := &histogram{a: a, b: b}
+	h := &histogram{a: a, b: b, head: make([]int32, nIDs), count: make([]int32, nIDs), next: make([]int32, len(a))}
 	h.diff(0, len(a), 0, len(b), &out)
 	return mergeRuns(out)
 }
 
+// histogram holds the index of the current a region: for each line id its
+// number of occurrences and a chain of its positions. The arrays are sized
+// once and cleared after each search, so recursion allocates nothing.
 type histogram struct {
-	a, b []int
-	// occurrences of each line id in the current a region, reused between
-	// calls to avoid allocation
-	occ map[int][]int
+	a, b  []int
+	head  []int32 // per id: 1 + the last position of the line in the region, 0 if none
+	next  []int32 // per position: 1 + the previous position of the same line, 0 if none
+	count []int32 // per id: occurrences in the region
 }
 
 func (h *histogram) diff(aLo, aHi, bLo, bHi int, out *[]edit) {
@@ -72,17 +75,19 @@ func (h *histogram) diff(aLo, aHi, bLo, bHi int, out *[]edit) {
 // anchor finds the longest common run of lines in the two regions whose
 // rarest line occurs fewest times in the a region.
 func (h *histogram) anchor(aLo, aHi, bLo, bHi int) (as, ae, bs, be int, ok bool) {
-	occ := h.occurrences(aLo, aHi)
-	bestCount := maxChain + 1
+	h.index(aLo, aHi)
+	defer h.clear(aLo, aHi)
+	bestCount := int32(maxChain + 1)
 	bestLen := 0
 	for bi := bLo; bi < bHi; {
-		positions := occ[h.b[bi]]
-		if len(positions) == 0 || len(positions) > bestCount {
+		id := h.b[bi]
+		if h.count[id] == 0 || h.count[id] > bestCount || h.count[id] > maxChain {
 			bi++
 			continue
 		}
 		next := bi + 1
-		for _, ai := range positions {
+		for p := h.head[id]; p != 0; p = h.next[p-1] {
+			ai := int(p - 1)
 			s, t := ai, bi
 			for s > aLo && t > bLo && h.a[s-1] == h.b[t-1] {
 				s, t = s-1, t-1
@@ -91,9 +96,9 @@ func (h *histogram) anchor(aLo, aHi, bLo, bHi int) (as, ae, bs, be int, ok bool)
 			for e < aHi && f < bHi && h.a[e] == h.b[f] {
 				e, f = e+1, f+1
 			}
-			count := maxChain + 1
+			count := int32(maxChain + 1)
 			for k := s; k < e; k++ {
-				if c := len(occ[h.a[k]]); c < count {
+				if c := h.count[h.a[k]]; c < count {
 					count = c
 				}
 			}
@@ -110,22 +115,22 @@ func (h *histogram) anchor(aLo, aHi, bLo, bHi int) (as, ae, bs, be int, ok bool)
 	return as, ae, bs, be, ok
 }
 
-// occurrences indexes the positions of each line in a[aLo:aHi]; lines seen
-// more than maxChain times are recorded with maxChain+1 positions at most,
-// which is enough to disqualify them.
-func (h *histogram) occurrences(aLo, aHi int) map[int][]int {
-	if h.occ == nil {
-		h.occ = make(map[int][]int, aHi-aLo)
-	} else {
-		clear(h.occ)
-	}
+// index records the lines of a[aLo:aHi].
+func (h *histogram) index(aLo, aHi int) {
 	for i := aLo; i < aHi; i++ {
 		id := h.a[i]
-		if p := h.occ[id]; len(p) <= maxChain {
-			h.occ[id] = append(p, i)
-		}
+		h.next[i] = h.head[id]
+		h.head[id] = int32(i + 1)
+		h.count[id]++
 	}
-	return h.occ
+}
+
+// clear undoes index.
+func (h *histogram) clear(aLo, aHi int) {
+	for i := aLo; i < aHi; i++ {
+		id := h.a[i]
+		h.head[id], h.count[id] = 0, 0
+	}
 }
 
 // mergeRuns joins adjacent runs of the same kind.

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/policywatch/policywatch/internal/normalize"
 )
 
 const (
@@ -76,7 +74,15 @@ func similarity(a, b profile) float64 {
 func pairBlock(oldLines, newLines []string, e edit) []Row {
 	olds, news := oldLines[e.aLo:e.aHi], newLines[e.bLo:e.bHi]
 	var pairs [][2]int
-	if len(olds) > 0 && len(news) > 0 {
+	switch {
+	case len(olds) == 1 && len(news) == 1:
+		// The common edit: one line changed. Shared ends decide most
+		// cases without building bigram profiles.
+		if olds[0] == news[0] || endsSimilarity(olds[0], news[0]) >= pairThreshold ||
+			similarity(newProfile(olds[0]), newProfile(news[0])) >= pairThreshold {
+			pairs = [][2]int{{0, 0}}
+		}
+	case len(olds) > 0 && len(news) > 0:
 		po, pn := profiles(olds), profiles(news)
 		sim := func(x, y int) float64 {
 			if olds[x] == news[y] {
@@ -111,6 +117,31 @@ func pairBlock(oldLines, newLines []string, e edit) []Row {
 	}
 	flush(len(olds), len(news))
 	return rows
+}
+
+// endsSimilarity is the share of two lines covered by their common prefix
+// and suffix, counted as similarity counts: a lower bound of how alike an
+// edited line is to its original.
+func endsSimilarity(a, b string) float64 {
+	n := min(len(a), len(b))
+	p := 0
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	for p > 0 && p < len(a) && !utf8.RuneStart(a[p]) { // back to a character boundary
+		p--
+	}
+	s := 0
+	for s < n-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	for s > 0 && !utf8.RuneStart(a[len(a)-s]) {
+		s--
+	}
+	if len(a)+len(b) == 0 {
+		return 1
+	}
+	return 2 * float64(p+s) / float64(len(a)+len(b))
 }
 
 func profiles(lines []string) []profile {
@@ -181,10 +212,8 @@ func pairWindowed(n, m int, sim func(x, y int) float64) [][2]int {
 func findMoves(rows []Row) []Row {
 	deleted := map[string][]int{}
 	for i, r := range rows {
-		if r.Op == Delete {
-			if k := normalize.KeyOfText(r.Old); utf8.RuneCountInString(k) >= minMoveRunes {
-				deleted[k] = append(deleted[k], i)
-			}
+		if r.Op == Delete && utf8.RuneCountInString(r.oldKey) >= minMoveRunes {
+			deleted[r.oldKey] = append(deleted[r.oldKey], i)
 		}
 	}
 	if len(deleted) == 0 {
@@ -196,12 +225,11 @@ func findMoves(rows []Row) []Row {
 		if r.Op != Insert {
 			continue
 		}
-		k := normalize.KeyOfText(r.New)
-		if idx := deleted[k]; len(idx) > 0 {
+		if idx := deleted[r.newKey]; len(idx) > 0 {
 			d := rows[idx[0]]
-			deleted[k] = idx[1:]
+			deleted[r.newKey] = idx[1:]
 			gone[idx[0]] = true
-			r.Op, r.OldNo, r.Old = Move, d.OldNo, d.Old
+			r.Op, r.OldNo, r.Old, r.oldKey = Move, d.OldNo, d.Old, d.oldKey
 		}
 	}
 	fuzzyMoves(rows, gone)
@@ -257,7 +285,7 @@ func fuzzyMoves(rows []Row, gone map[int]bool) {
 		}
 		gone[c.d], used[c.i] = true, true
 		r := &rows[c.i]
-		r.Op, r.OldNo, r.Old = Move, rows[c.d].OldNo, rows[c.d].Old
+		r.Op, r.OldNo, r.Old, r.oldKey = Move, rows[c.d].OldNo, rows[c.d].Old, rows[c.d].oldKey
 	}
 }
 
@@ -271,11 +299,11 @@ func markFormatting(rows []Row) {
 		r := &rows[i]
 		switch r.Op {
 		case Replace:
-			r.Formatting = normalize.KeyOfText(r.Old) == normalize.KeyOfText(r.New)
+			r.Formatting = r.oldKey == r.newKey
 		case Insert:
-			r.Formatting = normalize.KeyOfText(r.New) == ""
+			r.Formatting = r.newKey == ""
 		case Delete:
-			r.Formatting = normalize.KeyOfText(r.Old) == ""
+			r.Formatting = r.oldKey == ""
 		}
 	}
 	for _, b := range (Result{Rows: rows}).Blocks(false) {
@@ -288,7 +316,8 @@ func markFormatting(rows []Row) {
 }
 
 // blockIsReformatted reports a change block whose old lines and new lines,
-// each joined, have the same comparison key.
+// each joined, have the same comparison key (the key of joined lines is the
+// concatenation of the lines' keys).
 func blockIsReformatted(block []Row) bool {
 	var oldSide, newSide strings.Builder
 	for _, r := range block {
@@ -296,11 +325,11 @@ func blockIsReformatted(block []Row) bool {
 			return false // a move's old side is elsewhere; judged on its own
 		}
 		if r.OldNo > 0 {
-			oldSide.WriteString(r.Old + "\n")
+			oldSide.WriteString(r.oldKey)
 		}
 		if r.NewNo > 0 {
-			newSide.WriteString(r.New + "\n")
+			newSide.WriteString(r.newKey)
 		}
 	}
-	return normalize.KeyOfText(oldSide.String()) == normalize.KeyOfText(newSide.String())
+	return oldSide.String() == newSide.String()
 }

@@ -20,22 +20,8 @@ func lineSpans(oldLine, newLine string) []Span {
 	if oldLine == newLine {
 		return nil
 	}
-	vocab := map[string]rune{}
-	var tokens []string
-	encode := func(s string) []rune {
-		var out []rune
-		for _, t := range tokenize(s) {
-			r, ok := vocab[t]
-			if !ok {
-				r = rune(tokenBase + len(tokens))
-				vocab[t] = r
-				tokens = append(tokens, t)
-			}
-			out = append(out, r)
-		}
-		return out
-	}
-	a, b := encode(oldLine), encode(newLine)
+	var enc tokenEncoder
+	a, b := enc.encode(oldLine), enc.encode(newLine)
 
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 250 * time.Millisecond
@@ -46,7 +32,7 @@ func lineSpans(oldLine, newLine string) []Span {
 	for _, d := range diffs {
 		n := 0
 		for _, r := range d.Text {
-			n += utf8.RuneCountInString(tokens[r-tokenBase])
+			n += enc.runes(r)
 		}
 		switch d.Type {
 		case diffmatchpatch.DiffEqual:
@@ -60,6 +46,46 @@ func lineSpans(oldLine, newLine string) []Span {
 		}
 	}
 	return spans
+}
+
+// tokenEncoder turns each token into one rune for diff-match-patch. A
+// one-character token (each Chinese character) stands for itself; longer
+// tokens (Latin words, runs of space) and characters of the private use
+// planes get runes of their own from tokenBase up, so no map is built for
+// an all-Chinese line.
+type tokenEncoder struct {
+	vocab  map[string]rune
+	tokens []string
+}
+
+func (e *tokenEncoder) encode(s string) []rune {
+	out := make([]rune, 0, len(s)/3+1)
+	eachToken(s, func(t string) {
+		r, size := utf8.DecodeRuneInString(t)
+		if size == len(t) && r < tokenBase {
+			out = append(out, r)
+			return
+		}
+		code, ok := e.vocab[t]
+		if !ok {
+			if e.vocab == nil {
+				e.vocab = make(map[string]rune)
+			}
+			code = rune(tokenBase + len(e.tokens))
+			e.vocab[t] = code
+			e.tokens = append(e.tokens, t)
+		}
+		out = append(out, code)
+	})
+	return out
+}
+
+// runes is the length in characters of the token a rune stands for.
+func (e *tokenEncoder) runes(r rune) int {
+	if r < tokenBase {
+		return 1
+	}
+	return utf8.RuneCountInString(e.tokens[r-tokenBase])
 }
 
 // appendSpan merges a span into the previous one on the same side when
@@ -84,32 +110,48 @@ func appendSpan(spans []Span, s Span) []Span {
 // space, and single other characters (each Chinese character, each mark).
 func tokenize(s string) []string {
 	var out []string
-	rs := []rune(s)
-	for i := 0; i < len(rs); {
-		j := i + 1
+	eachToken(s, func(t string) { out = append(out, t) })
+	return out
+}
+
+// eachToken calls fn with each token of s, as tokenize splits it. Tokens
+// are substrings of s: nothing is copied.
+func eachToken(s string, fn func(string)) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		j := i + size
 		switch {
-		case isWordRune(rs[i]):
-			for j < len(rs) && isWordRune(rs[j]) {
-				j++
-			}
-		case unicode.IsSpace(rs[i]):
-			for j < len(rs) && unicode.IsSpace(rs[j]) {
-				j++
-			}
+		case isWordRune(r):
+			j = scan(s, j, isWordRune)
+		case unicode.IsSpace(r):
+			j = scan(s, j, unicode.IsSpace)
 		}
-		out = append(out, string(rs[i:j]))
+		fn(s[i:j])
 		i = j
 	}
-	return out
+}
+
+// scan advances from i over the runes for which keep holds.
+func scan(s string, i int, keep func(rune) bool) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !keep(r) {
+			break
+		}
+		i += size
+	}
+	return i
 }
 
 // isWordRune reports letters and digits of scripts that separate words with
 // spaces; Chinese, Japanese and Korean characters are tokens of their own.
 func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
+	switch {
+	case r < utf8.RuneSelf:
 		return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
-	}
-	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+	case r >= 0x2E80 && r <= 0x9FFF, r >= 0xAC00 && r <= 0xD7AF, r >= 0xF900 && r <= 0xFAFF, r >= 0xFF00 && r <= 0xFFEF:
+		return false // CJK, kana, Hangul, compatibility and width forms: the common case, decided quickly
+	case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul):
 		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)

@@ -6,7 +6,9 @@
 package textdiff
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/policywatch/policywatch/internal/normalize"
 )
@@ -43,6 +45,8 @@ type Row struct {
 	New        string
 	Spans      []Span
 	Formatting bool // only formatting differs: whitespace, wrapping, width, quotes
+
+	oldKey, newKey string // comparison keys of changed rows, computed once
 }
 
 // Stats counts rows by kind. Changed rows that differ in formatting only
@@ -66,7 +70,15 @@ type Result struct {
 
 // Compare normalizes both texts (normalize.Text) and compares them.
 func Compare(oldText, newText string) Result {
-	return CompareLines(Lines(normalize.Text(oldText)), Lines(normalize.Text(newText)))
+	var oldNorm string
+	done := make(chan struct{})
+	go func() { // the two texts normalize independently
+		oldNorm = normalize.Text(oldText)
+		close(done)
+	}()
+	newNorm := normalize.Text(newText)
+	<-done
+	return CompareLines(Lines(oldNorm), Lines(newNorm))
 }
 
 // Lines splits normalized text into lines; a final newline ends the last
@@ -80,9 +92,9 @@ func Lines(text string) []string {
 
 // CompareLines compares two sequences of lines.
 func CompareLines(oldLines, newLines []string) Result {
-	a, b := internLines(oldLines, newLines)
-	var rows []Row
-	for _, e := range align(a, b) {
+	a, b, nIDs := internLines(oldLines, newLines)
+	rows := make([]Row, 0, max(len(oldLines), len(newLines))+len(oldLines)/4)
+	for _, e := range align(a, b, nIDs) {
 		if e.equal {
 			for i := 0; i < e.aHi-e.aLo; i++ {
 				rows = append(rows, Row{Op: Equal, OldNo: e.aLo + i + 1, NewNo: e.bLo + i + 1,
@@ -92,18 +104,55 @@ func CompareLines(oldLines, newLines []string) Result {
 		}
 		rows = append(rows, pairBlock(oldLines, newLines, e)...)
 	}
+	addKeys(rows)
 	rows = findMoves(rows)
-	for i := range rows {
-		if r := &rows[i]; r.Op == Replace || r.Op == Move {
-			r.Spans = lineSpans(r.Old, r.New)
-		}
-	}
+	addSpans(rows)
 	markFormatting(rows)
 	return Result{Stats: count(rows), Rows: rows}
 }
 
-// internLines gives equal lines equal ids.
-func internLines(oldLines, newLines []string) ([]int, []int) {
+// addKeys computes the comparison keys of the changed rows, which moves
+// and formatting are judged by.
+func addKeys(rows []Row) {
+	for i := range rows {
+		r := &rows[i]
+		switch r.Op {
+		case Replace:
+			r.oldKey, r.newKey = normalize.KeyOfText(r.Old), normalize.KeyOfText(r.New)
+		case Delete:
+			r.oldKey = normalize.KeyOfText(r.Old)
+		case Insert:
+			r.newKey = normalize.KeyOfText(r.New)
+		}
+	}
+}
+
+// addSpans marks the changed characters of modified and moved rows, on all
+// cores: each row is independent.
+func addSpans(rows []Row) {
+	var idx []int
+	for i, r := range rows {
+		if r.Op == Replace || r.Op == Move {
+			idx = append(idx, i)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(idx)/64+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(idx); k += workers {
+				r := &rows[idx[k]]
+				r.Spans = lineSpans(r.Old, r.New)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// internLines gives equal lines equal ids, and says how many ids it gave.
+func internLines(oldLines, newLines []string) ([]int, []int, int) {
 	ids := make(map[string]int, len(oldLines))
 	intern := func(lines []string) []int {
 		out := make([]int, len(lines))
@@ -117,7 +166,8 @@ func internLines(oldLines, newLines []string) ([]int, []int) {
 		}
 		return out
 	}
-	return intern(oldLines), intern(newLines)
+	a, b := intern(oldLines), intern(newLines)
+	return a, b, len(ids)
 }
 
 func count(rows []Row) Stats {

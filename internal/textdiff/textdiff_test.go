@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/testpages"
@@ -312,6 +313,8 @@ func FuzzCompare(f *testing.F) {
 	f.Add("a\n\n\nb", "b\na")
 	f.Add("", "x")
 	f.Add("We collect email.\nWe keep it 30 days.", "We keep it 90 days.\nWe collect email.")
+	f.Add("甲\n我们会收集\n乙", "甲\n我们会收集您的手机号码\n乙")
+	f.Add("甲\nabc\n乙", "甲\nabcd\n乙")
 	f.Fuzz(func(t *testing.T, oldText, newText string) {
 		res := Compare(oldText, newText)
 		assertRebuilds(t, oldText, newText, res)
@@ -373,4 +376,27 @@ func TestWriteLargePair(t *testing.T) {
 	a, b := largePair(t)
 	os.WriteFile(filepath.Join(dir, "old.txt"), []byte(a), 0o644)
 	os.WriteFile(filepath.Join(dir, "new.txt"), []byte(b), 0o644)
+}
+
+func TestIsWordRuneFastPathAgrees(t *testing.T) {
+	slow := func(r rune) bool {
+		if r < 0x80 {
+			return r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		}
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return false
+		}
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if r >= 0x2E80 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7AF || r >= 0xF900 && r <= 0xFAFF || r >= 0xFF00 && r <= 0xFFEF {
+			// In these blocks the fast path says "not a word letter": Chinese
+			// and Korean characters are tokens of their own, as are the
+			// few letters of the width-form block that survive NFKC.
+			continue
+		}
+		if isWordRune(r) != slow(r) {
+			t.Fatalf("isWordRune(%U) differs", r)
+		}
+	}
 }
