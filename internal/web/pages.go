@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -158,6 +159,8 @@ type compareData struct {
 
 	// links of the toolbar, keeping the other settings
 	ExpandURL, SwapURL, ViewURL, FormattingURL, PatchURL string
+
+	Table template.HTML // the rendered diff table
 }
 
 // links fills the toolbar's URLs.
@@ -244,6 +247,7 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
 	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext, sideBySide: !data.Inline})
 	data.Changes = data.View.Changes
 	data.links(p)
+	data.Table = renderDiff(data.View, p, data.Inline, data.ExpandURL)
 	p.Title = pol.Name + " · " + p.T("compare.title")
 	p.Data = data
 	s.render(w, r, http.StatusOK, "compare", p)

@@ -14,7 +14,7 @@ type standaloneData struct {
 	Stats            textdiff.Stats
 	View             *diffView
 	CSS              template.CSS
-	ExpandURL        string
+	Table            template.HTML
 }
 
 // WriteDiffDocument writes a self-contained HTML page of a comparison (the
@@ -33,10 +33,10 @@ func WriteDiffDocument(w io.Writer, res textdiff.Result, oldName, newName, lang 
 		lang = "zh"
 	}
 	p := &page{Lang: lang, Title: oldName + " → " + newName}
+	view := newDiffView(res, viewOptions{hideFormatting: hideFormatting, allContext: true, sideBySide: true})
 	p.Data = standaloneData{
-		OldName: oldName, NewName: newName, Stats: res.Stats,
-		View: newDiffView(res, viewOptions{hideFormatting: hideFormatting, allContext: true, sideBySide: true}),
-		CSS:  template.CSS(css),
+		OldName: oldName, NewName: newName, Stats: res.Stats, View: view,
+		CSS: template.CSS(css), Table: renderDiff(view, p, false, ""),
 	}
 	var buf bytes.Buffer
 	if err := pages["standalone"].ExecuteTemplate(&buf, "standalone", p); err != nil {

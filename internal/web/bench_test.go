@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/normalize"
+	"github.com/policywatch/policywatch/internal/store/sqlite"
+	"github.com/policywatch/policywatch/internal/testpages"
+	"github.com/policywatch/policywatch/internal/track"
+)
+
+// benchComparePage serves the compare page of a ~100 KB policy (CAPP-130
+// texts) whose new version changes 10% of its lines.
+func benchComparePage(b *testing.B, cold bool) {
+	names, err := testpages.PolicyNames()
+	if err != nil {
+		b.Skip(err)
+	}
+	var lines []string
+	for i := 0; len(strings.Join(lines, "\n")) < 100<<10; i++ {
+		src, _ := testpages.Policy(names[i])
+		lines = append(lines, strings.Split(normalize.Text(src), "\n")...)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	edited := append([]string{}, lines...)
+	for i := range edited {
+		if edited[i] != "" && rng.Float64() < 0.1 {
+			edited[i] = strings.Replace(edited[i], "我们", "本公司及其关联方", 1) + "（已修订）"
+		}
+	}
+	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	c := track.New(st, fetch.New(fetch.Options{}), nil, track.Options{})
+	var ids []int64
+	for i, text := range []string{strings.Join(lines, "\n"), strings.Join(edited, "\n")} {
+		out, err := c.Import(context.Background(), track.ImportRequest{Platform: "基准", Name: "100KB", FileName: "p.txt",
+			CapturedAt: time.Date(2025, 1, 1+i, 0, 0, 0, 0, time.UTC), Body: []byte(text)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, out.VersionID)
+	}
+	srv, err := New(st, Options{AdminToken: "x"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	url := fmt.Sprintf("/compare?from=%d&to=%d", ids[0], ids[1])
+	var size int
+	for b.Loop() {
+		if cold {
+			srv.diffs = newDiffCache(256)
+		}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("GET", url, nil))
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+		size = w.Body.Len()
+	}
+	b.ReportMetric(float64(size)/1024, "KB/page")
+	b.ReportMetric(float64(len(strings.Join(lines, "\n")))/1024, "KB/policy")
+}
+
+func BenchmarkComparePage100KB(b *testing.B)       { benchComparePage(b, true) }
+func BenchmarkComparePage100KBCached(b *testing.B) { benchComparePage(b, false) }

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
+
+// The diff tables are rendered here in Go, not by html/template: a long
+// policy has thousands of rows, and the template engine's reflection made
+// the page several times slower. Every piece of text goes through
+// html.EscapeString (policy text is untrusted); everything else written
+// is a fixed string or a number.
+
+// renderDiff returns the table of a comparison, side by side or inline.
+func renderDiff(v *diffView, p *page, inline bool, expandURL string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(v.Rows) * 220)
+	r := diffRenderer{b: &b, p: p, expand: html.EscapeString(expandURL)}
+	if inline {
+		r.inline(v)
+	} else {
+		r.side(v)
+	}
+	return template.HTML(b.String())
+}
+
+type diffRenderer struct {
+	b      *strings.Builder
+	p      *page
+	expand string // escaped URL of the page with nothing folded
+}
+
+func (r *diffRenderer) s(parts ...string) {
+	for _, x := range parts {
+		r.b.WriteString(x)
+	}
+}
+
+func (r *diffRenderer) text(s string) { r.b.WriteString(html.EscapeString(s)) }
+
+func (r *diffRenderer) side(v *diffView) {
+	r.s(`<table class="diff side" id="diff"><colgroup><col class="ln"><col class="tx"><col class="ln"><col class="tx"></colgroup>`,
+		`<thead><tr><th colspan="2">`, html.EscapeString(r.p.T("compare.from")), `</th><th colspan="2">`,
+		html.EscapeString(r.p.T("compare.to")), "</th></tr></thead>\n<tbody>\n")
+	for _, row := range v.Rows {
+		if row.Op == "fold" {
+			r.fold(row, 4)
+			continue
+		}
+		r.rowStart(row, "")
+		r.s(`<td class="ln">`)
+		if row.OldNo > 0 {
+			r.lineLink(row, row.OldNo)
+		}
+		r.s(`</td><td class="tx old `, cellClass(row.OldOp), `">`)
+		if row.OldNo > 0 {
+			r.mark(markFor(row.OldOp, true))
+			r.segments(row.Old, row.OldOp == "delete", "del")
+		}
+		r.s(`</td><td class="ln">`)
+		if row.NewNo > 0 {
+			r.lineLink(row, row.NewNo)
+		}
+		r.s(`</td><td class="tx new `, cellClass(row.NewOp), `">`)
+		if row.NewNo > 0 {
+			r.mark(markFor(row.NewOp, false))
+			r.segments(row.New, row.NewOp == "insert", "ins")
+			if row.Op == "move" {
+				r.movedNote(row.OldNo)
+			}
+		}
+		r.s("</td></tr>\n")
+	}
+	r.s("</tbody>\n</table>\n")
+}
+
+func (r *diffRenderer) inline(v *diffView) {
+	r.s(`<table class="diff inline" id="diff"><colgroup><col class="ln"><col class="ln"><col class="tx"></colgroup>`,
+		`<thead><tr><th title="`, html.EscapeString(r.p.T("compare.from")), `">`, html.EscapeString(r.p.T("compare.old.short")),
+		`</th><th title="`, html.EscapeString(r.p.T("compare.to")), `">`, html.EscapeString(r.p.T("compare.new.short")),
+		"</th><th></th></tr></thead>\n<tbody>\n")
+	for _, row := range v.Rows {
+		switch {
+		case row.Op == "fold":
+			r.fold(row, 3)
+		case (row.Op == "replace" || row.Op == "move") && !row.Quiet:
+			// Two lines: the old version, then the new one.
+			r.rowStart(row, " first")
+			r.s(`<td class="ln">`, strconv.Itoa(row.OldNo), `</td><td class="ln"></td><td class="tx old">`)
+			r.mark(markFor(row.OldOp, true))
+			r.segments(row.Old, false, "del")
+			r.s("</td></tr>\n")
+			r.s(`<tr class="`, rowClass(row), ` second"`)
+			if row.Hidden {
+				r.s(" hidden")
+			}
+			r.s(`><td class="ln"></td><td class="ln">`)
+			r.lineLink(row, row.NewNo)
+			r.s(`</td><td class="tx new">`)
+			r.mark(markFor(row.NewOp, false))
+			r.segments(row.New, false, "ins")
+			if row.Op == "move" {
+				r.movedNote(row.OldNo)
+			}
+			r.s("</td></tr>\n")
+		default:
+			r.rowStart(row, "")
+			r.s(`<td class="ln">`)
+			if row.OldNo > 0 {
+				r.lineLink(row, row.OldNo)
+			}
+			r.s(`</td><td class="ln">`)
+			if row.NewNo > 0 {
+				r.lineLink(row, row.NewNo)
+			}
+			switch row.Op {
+			case "delete":
+				r.s(`</td><td class="tx old">`)
+				r.mark("−")
+				r.segments(row.Old, true, "del")
+			case "insert":
+				r.s(`</td><td class="tx new">`)
+				r.mark("+")
+				r.segments(row.New, true, "ins")
+			default:
+				r.s(`</td><td class="tx">`)
+				r.segments(row.New, false, "")
+			}
+			r.s("</td></tr>\n")
+		}
+	}
+	r.s("</tbody>\n</table>\n")
+}
+
+// rowStart opens a row: its anchor, classes, and whether it is folded.
+func (r *diffRenderer) rowStart(row viewRow, extraClass string) {
+	r.s(`<tr id="`, row.Anchor(), `" class="`, rowClass(row), extraClass, `"`)
+	if row.Hidden {
+		r.s(" hidden")
+	}
+	if row.Block > 0 {
+		r.s(` data-block="`, strconv.Itoa(row.Block), `"`)
+	}
+	r.s(">")
+}
+
+func (r *diffRenderer) fold(row viewRow, columns int) {
+	r.s(`<tr class="fold"><td colspan="`, strconv.Itoa(columns), `"><a class="unfold" href="`, r.expand,
+		`" data-rows="`, strconv.Itoa(row.Folded), `">`, html.EscapeString(r.p.T("compare.fold", row.FoldShow())), "</a></td></tr>\n")
+}
+
+func (r *diffRenderer) lineLink(row viewRow, n int) {
+	r.s(`<a href="#`, row.Anchor(), `">`, strconv.Itoa(n), `</a>`)
+}
+
+func (r *diffRenderer) mark(m string) {
+	r.s(`<span class="mk" aria-hidden="true">`, m, `</span>`)
+}
+
+func (r *diffRenderer) movedNote(from int) {
+	r.s(` <span class="note">`, html.EscapeString(r.p.T("compare.movedfrom", from)), `</span>`)
+}
+
+// segments writes a line: whole inside <tag class="line"> when the whole
+// line is new or gone, else with its changed parts inside <tag>.
+func (r *diffRenderer) segments(segs []textdiff.Segment, whole bool, tag string) {
+	if whole {
+		r.s("<", tag, ` class="line">`)
+		for _, sg := range segs {
+			r.text(sg.Text)
+		}
+		r.s("</", tag, ">")
+		return
+	}
+	for _, sg := range segs {
+		if sg.Changed && tag != "" {
+			r.s("<", tag, ">")
+			r.text(sg.Text)
+			r.s("</", tag, ">")
+		} else {
+			r.text(sg.Text)
+		}
+	}
+}
+
+func rowClass(row viewRow) string {
+	c := row.Op
+	if row.Quiet {
+		c += " quiet"
+	}
+	if row.Formatting {
+		c += " fmt"
+	}
+	if row.Block > 0 {
+		c += " blk"
+	}
+	return c
+}
+
+func cellClass(op string) string {
+	if op == "" {
+		return "nil"
+	}
+	return op
+}
+
+func markFor(op string, old bool) string {
+	switch op {
+	case "delete":
+		if old {
+			return "−"
+		}
+	case "insert":
+		if !old {
+			return "+"
+		}
+	case "replace":
+		return "~"
+	case "move":
+		return "↕"
+	}
+	return ""
+}
