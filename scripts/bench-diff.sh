@@ -24,7 +24,7 @@ git="git diff --no-index --histogram --word-diff=porcelain $work/old.txt $work/n
 py="python3 $work/difflib_table.py $work/old.txt $work/new.txt"
 
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 2 --runs 10 --shell=bash "$pw" "$git"
+  hyperfine -N --warmup 3 --runs 20 --output=null "$work/policywatch diff $work/old.txt $work/new.txt --format json" -i "git diff --no-index --histogram --word-diff=porcelain $work/old.txt $work/new.txt"
   hyperfine --runs 1 --shell=bash "$py"
 else
   for cmd in "$pw" "$git" "$py"; do
