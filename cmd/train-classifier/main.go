@@ -73,8 +73,9 @@ func main() {
 	thresholds := "0.5"
 	if *tune {
 		t := m.TuneThresholds(topicDev, riskDev)
-		m.SetThresholds(t)
-		thresholds = fmt.Sprint(t)
+		alone := m.TuneThresholds(classify.StripContext(topicDev), classify.StripContext(riskDev))
+		m.SetThresholds(t, alone)
+		thresholds = fmt.Sprintf("%v, for sentences alone %v", t, alone)
 	}
 	m.SetInfo(fmt.Sprintf("CAPP-130 train splits (topic %d, risk %d sentences); options %+v; thresholds chosen on dev: %s",
 		len(topicTrain), len(riskTrain), opt, thresholds))
@@ -121,15 +122,5 @@ func report(m *classify.Model, topics, risk []classify.Example) {
 			name, mt.MicroF1, mt.MacroF1, mt.RiskMacroF1, mt.RiskF1, strings.Join(per, ", "))
 	}
 	show("dev", m.Evaluate(topics, risk))
-	noCtx := make([]classify.Example, len(topics))
-	for i, ex := range topics {
-		noCtx[i] = ex
-		noCtx[i].Prev, noCtx[i].Next, noCtx[i].Section = "", "", ""
-	}
-	noCtxRisk := make([]classify.Example, len(risk))
-	for i, ex := range risk {
-		noCtxRisk[i] = ex
-		noCtxRisk[i].Prev, noCtxRisk[i].Next, noCtxRisk[i].Section = "", "", ""
-	}
-	show("dev, sentences alone (no neighbours, no section)", m.Evaluate(noCtx, noCtxRisk))
+	show("dev, sentences alone (no neighbours, no section)", m.Evaluate(classify.StripContext(topics), classify.StripContext(risk)))
 }

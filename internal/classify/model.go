@@ -36,13 +36,15 @@ const magic = "PWCLS1\n"
 
 // header is the JSON head of a model file.
 type header struct {
-	Dim        uint32     `json:"dim"`
-	Outputs    []string   `json:"outputs"`    // topics, then "risk"
-	Scales     []float32  `json:"scales"`     // weight = int8 × scale, per output
-	Thresholds []float32  `json:"thresholds"` // probability at which an output is on
-	Features   FeatureSet `json:"features"`
-	Memory     int        `json:"memory"`  // training sentences remembered
-	Trained    string     `json:"trained"` // how it was made, for people
+	Dim        uint32    `json:"dim"`
+	Outputs    []string  `json:"outputs"`    // topics, then "risk"
+	Scales     []float32 `json:"scales"`     // weight = int8 × scale, per output
+	Thresholds []float32 `json:"thresholds"` // probability at which an output is on
+	// AloneThresholds apply to a sentence given without any context, whose
+	// probabilities are spread differently.
+	AloneThresholds []float32  `json:"alone_thresholds"`
+	Features        FeatureSet `json:"features"`
+	Trained         string     `json:"trained"` // how it was made, for people
 }
 
 // Model is a trained classifier. It is safe for concurrent use.
@@ -94,7 +96,11 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, fmt.Errorf("model header: %w", err)
 	}
 	k := len(model.h.Outputs)
-	if k != len(Topics)+1 || len(model.h.Scales) != k || len(model.h.Thresholds) != k || model.h.Dim&(model.h.Dim-1) != 0 {
+	if len(model.h.AloneThresholds) == 0 {
+		model.h.AloneThresholds = model.h.Thresholds
+	}
+	if k != len(Topics)+1 || len(model.h.Scales) != k || len(model.h.Thresholds) != k || len(model.h.AloneThresholds) != k ||
+		model.h.Dim&(model.h.Dim-1) != 0 {
 		return nil, errors.New("model header does not fit this program")
 	}
 	w := make([]byte, int(model.h.Dim)*k)
@@ -115,11 +121,15 @@ func (m *Model) Info() string { return m.h.Trained }
 // Classify classifies a sentence (with its neighbours, if known).
 func (m *Model) Classify(s Sentence) Result {
 	probs := m.probabilities(s)
+	thresholds := m.h.Thresholds
+	if s.Prev == "" && s.Next == "" && s.Section == "" {
+		thresholds = m.h.AloneThresholds
+	}
 	res := Result{Scores: make(map[string]float64, len(Topics))}
 	best := 0
 	for i, t := range Topics {
 		res.Scores[t] = probs[i]
-		if probs[i] >= float64(m.h.Thresholds[i]) {
+		if probs[i] >= float64(thresholds[i]) {
 			res.Labels = append(res.Labels, t)
 		}
 		if probs[i] > probs[best] {
@@ -127,7 +137,7 @@ func (m *Model) Classify(s Sentence) Result {
 		}
 	}
 	res.RiskP = probs[riskOutput]
-	res.Risk = res.RiskP >= float64(m.h.Thresholds[riskOutput])
+	res.Risk = res.RiskP >= float64(thresholds[riskOutput])
 	if len(res.Labels) == 0 {
 		// Every clause is about something: take the likeliest topic.
 		res.Labels = append(res.Labels, Topics[best])

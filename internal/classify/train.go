@@ -206,6 +206,7 @@ func Train(topics, risk []Example, opt TrainOptions, thresholds []float32) *Mode
 			m.h.Thresholds[j] = thresholds[j]
 		}
 	}
+	m.h.AloneThresholds = append([]float32(nil), m.h.Thresholds...)
 	// Quantize each output's weights to int8 with its own scale.
 	weight := func(f, j int) float32 {
 		if j < len(Topics) {
@@ -256,8 +257,22 @@ func (m *Model) Save(w io.Writer) error {
 // SetInfo records how the model was made.
 func (m *Model) SetInfo(s string) { m.h.Trained = s }
 
-// SetThresholds replaces the outputs' thresholds.
-func (m *Model) SetThresholds(t []float32) { copy(m.h.Thresholds, t) }
+// SetThresholds replaces the outputs' thresholds for sentences with
+// context, and alone for sentences without any.
+func (m *Model) SetThresholds(t, alone []float32) {
+	copy(m.h.Thresholds, t)
+	copy(m.h.AloneThresholds, alone)
+}
+
+// StripContext returns copies of the examples without neighbours or section.
+func StripContext(examples []Example) []Example {
+	out := make([]Example, len(examples))
+	for i, ex := range examples {
+		out[i] = ex
+		out[i].Prev, out[i].Next, out[i].Section = "", "", ""
+	}
+	return out
+}
 
 // Probabilities exposes each output's probability (topics, then risk).
 func (m *Model) Probabilities(s Sentence) []float64 { return m.probabilities(s) }

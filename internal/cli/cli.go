@@ -139,6 +139,7 @@ Environment:
 		a.importCommand(),
 		a.editCommand(),
 		a.diffCommand(),
+		a.classifyCommand(),
 		a.serveCommand(),
 	)
 	return root

@@ -29,6 +29,13 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// writeCompactLine writes v as one line of JSON.
+func writeCompactLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 // localTime renders a time for people: local zone, minutes.
 func localTime(t time.Time) string {
 	if t.IsZero() {
