@@ -1,0 +1,199 @@
+package facts
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// orgPattern finds organisation names: a run of name characters ending in
+// a legal-form suffix (…有限公司, …股份有限公司, …集团, Co., Ltd. …), with an
+// optional branch (…分公司). A bare …公司 is not enough: in policies it is
+// nearly always a common noun (关联公司, 保险公司, 任何公司).
+var orgPattern = regexp.MustCompile(`[\p{Han}A-Za-z0-9（）()·&\-]{2,60}?(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|集团|研究院|合伙企业(?:（有限合伙）)?)(?:[\p{Han}]{2,10}分公司)?|[A-Z][A-Za-z0-9&.,'()\- ]{1,60}?(?:Co\.,? ?Ltd\.?|Inc\.|LLC|Ltd\.|Limited|Corporation|Corp\.|GmbH|Pte\. Ltd\.)`)
+
+// leadIns are words that introduce a name in running text; a name starts
+// after the last of them ("极物商城由关联方浙江浩物…" → "浙江浩物…").
+var leadIns = []string{"关联方", "合作方", "合作伙伴", "第三方", "运营方", "提供方", "服务商", "委托", "授权", "包括", "例如", "如下",
+	"不适用于", "适用于", "不会与", "不会向", "可能会与", "可能与", "会与", "会向", "提供给", "共享给", "委托给", "授权给",
+	"来自", "属于", "以及", "或者", "通过", "包括但不限于"}
+
+// notAName marks candidates that are clauses, not names.
+var notAName = regexp.MustCompile(`我们|您|任何|以外|不会|可能|如果|这些|上述|其他|其它|及其|关联公司|之|该等`)
+
+// leadChars introduce a name too, but they also occur inside names
+// (北京三快在线科技), so a name starts after one only where a place name
+// follows: Chinese registered names begin with their region.
+const leadChars = "由是即为向与和及或将给的于在经从对如请被"
+
+var places = []string{"北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+	"江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
+	"广西", "西藏", "宁夏", "新疆", "香港", "澳门", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安", "厦门",
+	"宁波", "青岛", "大连", "沈阳", "长沙", "郑州", "合肥", "济南", "福州", "无锡", "珠海", "东莞", "佛山", "中国", "中华"}
+
+func startsWithPlace(s string) bool {
+	for _, p := range places {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// generic names are words for "a company", not a company.
+var generic = regexp.MustCompile(`^(本|该|此|其|其他|其它|相关|关联|合作|第三方|我们|我司|贵|各|任何|一家|上述|以下|下列|子|母|保险|银行|支付|快递|物流|运营商|电信运营商|云服务|技术|服务|外包)?(公司|集团|有限公司|股份有限公司|研究院)$`)
+
+// findOrgs returns the organisation names in a line, in order.
+func findOrgs(line string) []string {
+	if !hasAny(line, "公司", "集团", "研究院", "合伙企业", "Co", "Inc", "LLC", "Ltd", "Limited", "Corp", "GmbH") {
+		return nil
+	}
+	var out []string
+	for _, m := range orgPattern.FindAllString(line, -1) {
+		if name := cleanOrg(m); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// cleanOrg cuts lead-in words and brackets off a candidate and rejects
+// generic words.
+func cleanOrg(s string) string {
+	s = strings.TrimLeft(s, "（()）·&-")
+	cut := -1
+	for _, w := range leadIns {
+		if i := strings.LastIndex(s, w); i >= 0 && i+len(w) > cut && utf8.RuneCountInString(s[i+len(w):]) >= 5 {
+			cut = i + len(w)
+		}
+	}
+	if cut >= 0 {
+		s = s[cut:]
+	}
+	// The last lead-in character followed by a place name.
+	for i := len(s) - 1; i >= 0; i-- {
+		if !utf8.RuneStart(s[i]) {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if strings.ContainsRune(leadChars, r) && startsWithPlace(s[i+size:]) {
+			s = s[i+size:]
+			break
+		}
+	}
+	s = strings.TrimLeft(s, "（()）·&- ")
+	if rest, ok := strings.CutPrefix(s, "公司"); ok && startsWithPlace(rest) { // "第三方公司贵州…"
+		s = rest
+	}
+	if generic.MatchString(s) || notAName.MatchString(s) || utf8.RuneCountInString(s) < 5 {
+		return ""
+	}
+	return s
+}
+
+// operatorPatterns say who "we" are.
+var (
+	// …有限公司（以下简称"…"或"我们"）; …以下统称"我们"
+	defines = regexp.MustCompile(`以下(?:简称|统称|称)[^。]{0,30}?(?:我们|本公司|我司)|(?:简称|统称|亦称为?|合称)[“"]?(?:我们|本公司)`)
+	// "我们"…即/是/指 …有限公司
+	weAre = regexp.MustCompile(`(?:我们|本公司)[”"]?[^。]{0,12}?(?:即|是指|指|是)`)
+	// 运营者 / 个人信息处理者 / 开发者 …: …有限公司
+	role = regexp.MustCompile(`(?:运营者|运营方|经营者|个人信息处理者|开发者|服务提供者|主体)(?:为|是|[:：])`)
+)
+
+var aboutUs = regexp.MustCompile(`我们|本政策|本隐私政策|本声明|本平台|本应用|本产品|运营|开发|提供`)
+
+// operator finds who issues the policy: the organisation "we" are defined
+// as near the start, else the first organisation named there.
+func operator(d *doc) *Fact {
+	limit := min(len(d.lines), 150) // some policies open with a summary
+	for i := 0; i < limit; i++ {
+		line := d.line(i)
+		if loc := defines.FindStringIndex(line); loc != nil {
+			// The organisation named last before the definition.
+			if orgs := findOrgs(line[:loc[0]]); len(orgs) > 0 {
+				return &Fact{Type: Operator, Value: orgs[len(orgs)-1], Line: i + 1, Context: clip(line)}
+			}
+		}
+		for _, re := range []*regexp.Regexp{weAre, role} {
+			if loc := re.FindStringIndex(line); loc != nil {
+				if orgs := findOrgs(line[loc[1]:]); len(orgs) > 0 {
+					return &Fact{Type: Operator, Value: orgs[0], Line: i + 1, Context: clip(line)}
+				}
+			}
+		}
+	}
+	// Else the first organisation named near the start in a sentence about
+	// the service (not in a table of recipients).
+	for i := 0; i < min(len(d.lines), 20); i++ {
+		line := d.line(i)
+		if strings.HasPrefix(line, "|") || !aboutUs.MatchString(line) {
+			continue
+		}
+		if orgs := findOrgs(line); len(orgs) > 0 {
+			return &Fact{Type: Operator, Value: orgs[0], Line: i + 1, Context: clip(line)}
+		}
+	}
+	return nil
+}
+
+// roles are how a sentence says an organisation handles the data.
+var roles = []struct{ word, role string }{
+	{"共同处理", "共同处理"}, {"共同决定", "共同处理"}, {"委托", "委托处理"}, {"受托", "委托处理"},
+	{"共享", "共享"}, {"提供给", "共享"}, {"转让", "转让"}, {"关联方", "关联方"}, {"关联公司", "关联方"},
+	{"负责运营", "运营"}, {"运营", "运营"},
+}
+
+// organisations lists the organisations a policy names besides its
+// operator, with what the sentence says of their role, and with purpose,
+// information and link where a table or a block of labelled lines gives
+// them.
+func organisations(d *doc, op *Fact) []Fact {
+	var out []Fact
+	for _, rec := range records(d) {
+		if rec.name == "" || (op != nil && rec.name == op.Value) || isSDKName(rec.name) {
+			continue
+		}
+		out = append(out, Fact{Type: ThirdParty, Value: rec.name, Line: rec.line, Purpose: rec.purpose,
+			PI: rec.pi, URL: rec.url, Role: "共享", Context: clip(d.line(rec.line - 1))})
+	}
+	for i := range d.lines {
+		for _, s := range d.sentences[i] {
+			for _, name := range findOrgs(s) {
+				if op != nil && name == op.Value {
+					continue
+				}
+				out = append(out, Fact{Type: ThirdParty, Value: name, Line: i + 1, Role: roleIn(s), Context: clip(s)})
+			}
+		}
+	}
+	return out
+}
+
+func roleIn(sentence string) string {
+	var found []string
+	for _, r := range roles {
+		if strings.Contains(sentence, r.word) && !containsString(found, r.role) {
+			found = append(found, r.role)
+		}
+	}
+	return strings.Join(found, "、")
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// clip shortens context to keep reports readable.
+func clip(s string) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= 160 {
+		return s
+	}
+	return string([]rune(s)[:160]) + "…"
+}
