@@ -140,6 +140,8 @@ Environment:
 		a.editCommand(),
 		a.diffCommand(),
 		a.classifyCommand(),
+		a.factsCommand(),
+		a.analyzeCommand(),
 		a.serveCommand(),
 	)
 	return root

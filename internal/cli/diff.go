@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,16 +36,8 @@ self-contained page; patch is a unified diff.`,
 			if err := formatFlag(color, "auto", "always", "never"); err != nil {
 				return usagef("--color: %v", err)
 			}
-			var oldText, newText string
-			var oldErr, newErr error
-			done := make(chan struct{})
-			go func() { // the two files are read and extracted independently
-				oldText, oldErr = readDocument(cmd, args[0])
-				close(done)
-			}()
-			newText, newErr = readDocument(cmd, args[1])
-			<-done
-			if err := errors.Join(oldErr, newErr); err != nil {
+			oldText, newText, err := readPair(cmd, args[0], args[1])
+			if err != nil {
 				return err
 			}
 			res := textdiff.Compare(oldText, newText)

@@ -246,3 +246,33 @@ func BenchmarkExtract(b *testing.B) {
 		Extract(src)
 	}
 }
+
+func TestStatements(t *testing.T) {
+	cases := []struct {
+		text, typ, value, stated string
+		absent               bool
+	}{
+		{text: "我们在合理必要期限内存储您的个人信息，最长不超过五年。", typ: Retention, value: "五年"},
+		{text: "日志信息保存期限为6个月。", typ: Retention, value: "6个月"},
+		{text: "您的个人信息将在注销后15天内删除。", typ: Retention, value: "15天"},
+		{text: "最长不超过三年，我们会为您提供客服。", typ: Retention, absent: true},
+		{text: "我们会将您的个人信息传输至位于新加坡的服务器。", typ: CrossBorder, stated: "present"},
+		{text: "目前，我们不会将您的个人信息传输至境外。", typ: CrossBorder, stated: "absent"},
+		{text: "如需向境外提供您的个人信息，我们会征得您的单独同意。", typ: CrossBorder, stated: "conditional"},
+		{text: "您可以随时复制您的个人信息。", typ: Right, value: "获取副本"},
+		{text: "您可以要求我们提供个人信息副本。", typ: Right, value: "获取副本"},
+		{text: "删除后，我们可能不会立即从备份系统中删除相应的副本。", typ: Right, value: "获取副本", absent: true},
+		{text: "您可以在设置中注销您的账号。", typ: Right, value: "注销账号"},
+	}
+	for _, tc := range cases {
+		var got []Fact
+		for _, f := range Extract(tc.text) {
+			if f.Type == tc.typ && (tc.value == "" || f.Value == tc.value) && (tc.stated == "" || f.Stated == tc.stated) {
+				got = append(got, f)
+			}
+		}
+		if tc.absent != (len(got) == 0) {
+			t.Errorf("%s: %s %q %s: got %+v", tc.text, tc.typ, tc.value, tc.stated, Extract(tc.text))
+		}
+	}
+}

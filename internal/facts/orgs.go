@@ -43,6 +43,9 @@ func startsWithPlace(s string) bool {
 // generic names are words for "a company", not a company.
 var generic = regexp.MustCompile(`^(本|该|此|其|其他|其它|相关|关联|合作|第三方|我们|我司|贵|各|任何|一家|上述|以下|下列|子|母|保险|银行|支付|快递|物流|运营商|电信运营商|云服务|技术|服务|外包)?(公司|集团|有限公司|股份有限公司|研究院)$`)
 
+// OrganisationsIn returns the organisation names a text names, in order.
+func OrganisationsIn(text string) []string { return findOrgs(text) }
+
 // findOrgs returns the organisation names in a line, in order.
 func findOrgs(line string) []string {
 	if !hasAny(line, "公司", "集团", "研究院", "合伙企业", "Co", "Inc", "LLC", "Ltd", "Limited", "Corp", "GmbH") {

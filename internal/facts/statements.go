@@ -17,7 +17,7 @@ var rightsWords = []struct {
 	{"删除", "删除", regexp.MustCompile(`删除(您的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`)},
 	{"撤回同意", "", regexp.MustCompile(`撤回(您的)?(同意|授权)|撤销(您的)?(同意|授权)|改变(您)?授权同意的范围`)},
 	{"注销账号", "注销", regexp.MustCompile(`注销(您的)?(账号|帐号|账户|帐户)`)},
-	{"获取副本", "副本", regexp.MustCompile(`副本`)},
+	{"获取副本", "", regexp.MustCompile(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`)},
 	{"转移", "", regexp.MustCompile(`转移(至|到)?您指定|个人信息的?转移|可携带|数据可携`)},
 	{"投诉举报", "", regexp.MustCompile(`投诉|举报`)},
 }
@@ -25,7 +25,7 @@ var rightsWords = []struct {
 func rights(d *doc) []Fact {
 	var out []Fact
 	for i, line := range d.lines {
-		if !hasAny(line, "查", "访问", "知情", "更正", "补充", "修改", "更新", "删除", "撤", "改变", "注销", "副本", "转移", "携带", "投诉", "举报") {
+		if !hasAny(line, "查", "访问", "知情", "更正", "补充", "修改", "更新", "删除", "撤", "改变", "注销", "副本", "复制", "导出", "转移", "携带", "投诉", "举报") {
 			continue
 		}
 		for _, s := range d.sentences[i] {
@@ -47,6 +47,8 @@ var (
 	keptFor = regexp.MustCompile(`(保存|保留|存储|储存|留存)[^。；，,]{0,30}?` + number + `\s*(个)?(小时|天|日|周|个月|月|年)`)
 	// 15天后删除; 三年内匿名化
 	thenDeleted = regexp.MustCompile(number + `\s*(个)?(小时|天|日|周|个月|月|年)(内|后|之后|以后)?[^。；]{0,12}?(删除|匿名化|销毁)`)
+	// 最长不超过五年; 至多保存12个月 (in a sentence about keeping data)
+	atMost = regexp.MustCompile(`(最长|最多|至多|不超过|不得超过|不超出)\s*(不超过|不超出)?\s*(保存|保留|存储)?\s*` + number + `\s*(个)?(小时|天|日|周|个月|月|年)`)
 	// 实现目的所必需的最短时间
 	shortest = regexp.MustCompile(`(实现|达成|满足)[^。；]{0,12}?(目的)?所(必需|必要|需)的?最短(时间|期限|期间)`)
 )
@@ -58,7 +60,10 @@ func retention(d *doc) []Fact {
 			continue
 		}
 		for _, s := range d.sentences[i] {
-			for _, re := range []*regexp.Regexp{keptFor, thenDeleted} {
+			for _, re := range []*regexp.Regexp{keptFor, thenDeleted, atMost} {
+				if re == atMost && !keepsData.MatchString(s) {
+					continue
+				}
 				for _, m := range re.FindAllStringSubmatch(s, -1) {
 					if v := period(m); v != "" {
 						out = append(out, Fact{Type: Retention, Value: v, Line: i + 1, Context: clip(s)})
@@ -76,6 +81,8 @@ func retention(d *doc) []Fact {
 	return out
 }
 
+var keepsData = regexp.MustCompile(`保存|保留|存储|储存|留存`)
+
 // period rebuilds "6个月" from a match's number, 个 and unit groups.
 func period(m []string) string {
 	for k := 1; k+2 < len(m); k++ {
@@ -92,7 +99,7 @@ func isNumber(s string) bool {
 
 var (
 	storedIn = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|新加坡|美国|欧盟|日本|韩国|香港|服务器))`)
-	abroad   = regexp.MustCompile(`境外|跨境|出境|海外|国外|向中华人民共和国境外`)
+	abroad   = regexp.MustCompile(`境外|跨境|出境|海外|国外|向中华人民共和国境外|(传输|提供|转移|传送|存储|存放)(至|到|于|在)[^，。；,]{0,8}(新加坡|美国|欧盟|欧洲|日本|韩国|香港|澳门|台湾)`)
 	denies   = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
 )
 

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch/internal/facts"
+)
+
+func (a *app) analyzeCommand() *cobra.Command {
+	var format, lang, title string
+	cmd := &cobra.Command{
+		Use:   "analyze OLD NEW [--format md|json] [--lang zh|en]",
+		Short: "Explain what changed between two versions of a policy",
+		Long: `Compare two files (text, Markdown, HTML or PDF) and explain each change: the
+clause topics it touches, the facts it adds and removes, whether it is
+substantive or editorial, which way it moves users' position, and its impact;
+then an overall level (none, editorial, minor, substantive, major) by the rules
+documented in the analyze package. md is the report in the seed's structure;
+json is the contract's shape.`,
+		Args: exactArgs(2, "two files"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := formatFlag(format, "md", "json"); err != nil {
+				return err
+			}
+			if lang != "zh" && lang != "en" {
+				return usagef("unknown language %q: want zh or en", lang)
+			}
+			oldText, newText, err := readPair(cmd, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			report, err := a.analyzer().Analyze(cmd.Context(), oldText, newText, analyze.Options{Lang: lang})
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSON(a.stdout, report)
+			}
+			if title == "" {
+				title = strings.TrimSuffix(filepath.Base(args[1]), filepath.Ext(args[1]))
+			}
+			return report.WriteMarkdown(a.stdout, analyze.MarkdownOptions{Title: title, Heading: true,
+				From: filepath.Base(args[0]), To: filepath.Base(args[1])})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "md", "md or json")
+	f.StringVar(&lang, "lang", "zh", "language of the report: zh or en")
+	f.StringVar(&title, "title", "", "the policy's name for the report's heading (default: NEW's file name)")
+	return cmd
+}
+
+// factsOutput is `facts --format json`.
+type factsOutput struct {
+	Facts []facts.Fact `json:"facts"`
+}
+
+func (a *app) factsCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "facts FILE [--format json]",
+		Short: "List the facts a policy states (operator, third parties, SDKs, personal information, …)",
+		Long: `Read a policy (text, Markdown, HTML or PDF) and list what it states: operator,
+third parties, SDKs, personal information (GB/T 35273-2020 categories, sensitive
+ones flagged), permissions, users' rights, retention, storage location,
+cross-border transfer, minors' age thresholds, contacts, response time and
+dates, each in the policy's own wording with its line.`,
+		Args: exactArgs(1, "one file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := formatFlag(format, "text", "json"); err != nil {
+				return err
+			}
+			text, err := readDocument(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			fs := facts.Extract(text)
+			if fs == nil {
+				fs = []facts.Fact{}
+			}
+			if format == "json" {
+				return writeJSON(a.stdout, factsOutput{Facts: fs})
+			}
+			t := &table{}
+			t.row("LINE", "TYPE", "VALUE")
+			for _, f := range fs {
+				value := f.Value
+				if f.Sensitive != nil && *f.Sensitive {
+					value += " [敏感]"
+				}
+				if f.Stated != "" {
+					value += " (" + f.Stated + ")"
+				}
+				t.row(strconv.Itoa(f.Line), f.Type, value)
+			}
+			t.write(a.stdout)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
+
+// readPair reads and extracts two documents concurrently.
+func readPair(cmd *cobra.Command, oldPath, newPath string) (string, string, error) {
+	var oldText string
+	var oldErr error
+	done := make(chan struct{})
+	go func() {
+		oldText, oldErr = readDocument(cmd, oldPath)
+		close(done)
+	}()
+	newText, newErr := readDocument(cmd, newPath)
+	<-done
+	return oldText, newText, errors.Join(oldErr, newErr)
+}
+
+// analyzer is the configured analysis engine.
+func (a *app) analyzer() analyze.Analyzer {
+	return analyze.Builtin{}
+}
