@@ -250,7 +250,7 @@ func BenchmarkExtract(b *testing.B) {
 func TestStatements(t *testing.T) {
 	cases := []struct {
 		text, typ, value, stated string
-		absent               bool
+		absent                   bool
 	}{
 		{text: "我们在合理必要期限内存储您的个人信息，最长不超过五年。", typ: Retention, value: "五年"},
 		{text: "日志信息保存期限为6个月。", typ: Retention, value: "6个月"},
