@@ -72,9 +72,11 @@ type Change struct {
 type Report struct {
 	Level      string         `json:"level"`
 	Summary    string         `json:"summary"`
+	Statements []Statement    `json:"statements"` // the summary's statements, each with the changes it rests on
 	Changes    []Change       `json:"changes"`
 	Facts      FactChanges    `json:"facts"`
 	Engine     string         `json:"engine"`
+	EngineNote string         `json:"engine_note,omitempty"` // why the configured model's report is not the one shown
 	Lang       string         `json:"lang"`
 	Conclusion string         `json:"conclusion"`
 	Reasons    []string       `json:"reasons"` // why the level is what it is
@@ -117,6 +119,7 @@ func Compare(oldText, newText string, opt Options) (*Report, error) {
 		r.Changes = append(r.Changes, c)
 	}
 	r.Level, r.Reasons = overall(r)
+	r.Statements = headlines(r)
 	r.Summary = summary(r)
 	r.Conclusion = conclusion(r)
 	return r, nil

@@ -263,8 +263,42 @@ func roleEN(role string) string {
 	return "is involved"
 }
 
-// summary is the report's overall assessment.
+// Statement is one sentence of the overall assessment with the changes it
+// rests on (their IDs): every statement can be traced to its rows.
+type Statement struct {
+	Text    string `json:"text"`
+	Changes []int  `json:"changes"`
+}
+
+// headlines are the built-in statements: the impacts of the first
+// substantive changes, most serious first.
+func headlines(r *Report) []Statement {
+	out := []Statement{}
+	for rank := Rank(LevelMajor); rank >= Rank(LevelMinor) && len(out) < 3; rank-- {
+		for _, c := range r.Changes {
+			if c.Substantive && Rank(c.Level) == rank && len(out) < 3 {
+				out = append(out, Statement{Text: c.Impact, Changes: []int{c.ID}})
+			}
+		}
+	}
+	return out
+}
+
+// summary is the report's overall assessment: how many changes of which
+// kind, the level, then the statements.
 func summary(r *Report) string {
+	var texts []string
+	for _, st := range r.Statements {
+		texts = append(texts, st.Text)
+	}
+	if r.Lang == "en" {
+		return strings.TrimSpace(countSentence(r) + " " + strings.Join(texts, " "))
+	}
+	return countSentence(r) + strings.Join(texts, "")
+}
+
+// countSentence says how many changes of which kind, and the level.
+func countSentence(r *Report) string {
 	w := wordsFor(r.Lang)
 	subst, edit := 0, 0
 	for _, c := range r.Changes {
@@ -280,24 +314,55 @@ func summary(r *Report) string {
 		}
 		return "两个版本在规范化后文字完全相同。"
 	}
-	var headline []string
-	for _, c := range r.Changes {
-		if c.Substantive && len(headline) < 3 {
-			headline = append(headline, c.Impact)
-		}
-	}
 	if r.Lang == "en" {
-		s := fmt.Sprintf("This update has %d change(s): %d substantive, %d editorial. Overall level: %s.", len(r.Changes), subst, edit, w.levels[r.Level])
-		if len(headline) > 0 {
-			s += " " + strings.Join(headline, " ")
+		return fmt.Sprintf("This update has %d change(s): %d substantive, %d editorial. Overall level: %s.", len(r.Changes), subst, edit, w.levels[r.Level])
+	}
+	return fmt.Sprintf("本次更新共有%d处变更，其中实质性变更%d处、编辑性修订%d处，总体评估为：%s。", len(r.Changes), subst, edit, w.levels[r.Level])
+}
+
+// Rewrite replaces the report's prose (statements, change impacts by change
+// ID, conclusion) with another engine's, keeping the rules' level and facts.
+// Statements citing no existing change and impacts of unknown changes are
+// dropped; it returns how many were.
+func (r *Report) Rewrite(engine string, statements []Statement, impacts map[int]string, conclusion string) (dropped int) {
+	exists := map[int]bool{}
+	for _, c := range r.Changes {
+		exists[c.ID] = true
+	}
+	var kept []Statement
+	for _, st := range statements {
+		var cites []int
+		for _, id := range st.Changes {
+			if exists[id] {
+				cites = append(cites, id)
+			}
 		}
-		return s
+		if len(cites) == 0 || strings.TrimSpace(st.Text) == "" {
+			dropped++
+			continue
+		}
+		kept = append(kept, Statement{Text: strings.TrimSpace(st.Text), Changes: cites})
 	}
-	s := fmt.Sprintf("本次更新共有%d处变更，其中实质性变更%d处、编辑性修订%d处，总体评估为：%s。", len(r.Changes), subst, edit, w.levels[r.Level])
-	if len(headline) > 0 {
-		s += strings.Join(headline, "")
+	for id, text := range impacts {
+		if !exists[id] || strings.TrimSpace(text) == "" {
+			dropped++
+			continue
+		}
+		for i := range r.Changes {
+			if r.Changes[i].ID == id {
+				r.Changes[i].Impact = strings.TrimSpace(text)
+			}
+		}
 	}
-	return s
+	if len(kept) > 0 {
+		r.Statements = kept
+	}
+	if strings.TrimSpace(conclusion) != "" {
+		r.Conclusion = strings.TrimSpace(conclusion)
+	}
+	r.Engine = engine
+	r.Summary = summary(r)
+	return dropped
 }
 
 // conclusion says whether users need to act.
@@ -359,7 +424,23 @@ func (r *Report) WriteMarkdown(out io.Writer, opt MarkdownOptions) error {
 			fmt.Fprintf(&b, "本次从 **%s** 到 **%s** 的政策更新。", opt.From, opt.To)
 		}
 	}
-	b.WriteString(r.Summary + "\n\n")
+	b.WriteString(countSentence(r))
+	for _, st := range r.Statements {
+		if en {
+			b.WriteString(" ")
+		}
+		b.WriteString(st.Text)
+		for _, id := range st.Changes {
+			if c := r.change(id); c != nil {
+				label := fmt.Sprintf("变更%d", id)
+				if en {
+					label = fmt.Sprintf("change %d", id)
+				}
+				fmt.Fprintf(&b, " [%s](%s#%s)", label, opt.LinkTo, c.Anchor)
+			}
+		}
+	}
+	b.WriteString("\n\n")
 	if en {
 		b.WriteString("## 2. Changes in detail\n\n")
 	} else {
@@ -399,12 +480,30 @@ func (r *Report) WriteMarkdown(out io.Writer, opt MarkdownOptions) error {
 	}
 	b.WriteString(r.Conclusion + "\n\n---\n")
 	if en {
-		fmt.Fprintf(&b, "*Analysis by %s: policywatch's rules and its CAPP-130 clause classifier.*\n", r.Engine)
+		if r.Engine == EngineBuiltin {
+			b.WriteString("*Analysis by builtin: policywatch's rules and its CAPP-130 clause classifier.*\n")
+		} else {
+			fmt.Fprintf(&b, "*Prose by %s over the changes, facts and level found by policywatch's rules.*\n", r.Engine)
+		}
 	} else {
-		fmt.Fprintf(&b, "*分析由 %s 提供：policywatch 内置规则与基于 CAPP-130 训练的条款分类器。*\n", r.Engine)
+		if r.Engine == EngineBuiltin {
+			b.WriteString("*分析由 builtin 提供：policywatch 内置规则与基于 CAPP-130 训练的条款分类器。*\n")
+		} else {
+			fmt.Fprintf(&b, "*文字由 %s 撰写，变更、事实与等级由 policywatch 内置规则判定。*\n", r.Engine)
+		}
 	}
 	_, err := io.WriteString(out, b.String())
 	return err
+}
+
+// change returns the change with the ID, or nil.
+func (r *Report) change(id int) *Change {
+	for i := range r.Changes {
+		if r.Changes[i].ID == id {
+			return &r.Changes[i]
+		}
+	}
+	return nil
 }
 
 func orDefault(s, d string) string {

@@ -10,10 +10,11 @@ import (
 
 	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/llm"
 )
 
 func (a *app) analyzeCommand() *cobra.Command {
-	var format, lang, title string
+	var format, lang, title, engine string
 	cmd := &cobra.Command{
 		Use:   "analyze OLD NEW [--format md|json] [--lang zh|en]",
 		Short: "Explain what changed between two versions of a policy",
@@ -31,11 +32,18 @@ json is the contract's shape.`,
 			if lang != "zh" && lang != "en" {
 				return usagef("unknown language %q: want zh or en", lang)
 			}
+			if engine != "auto" && engine != "builtin" {
+				return usagef("unknown engine %q: want auto or builtin", engine)
+			}
 			oldText, newText, err := readPair(cmd, args[0], args[1])
 			if err != nil {
 				return err
 			}
-			report, err := a.analyzer().Analyze(cmd.Context(), oldText, newText, analyze.Options{Lang: lang})
+			var analyzer analyze.Analyzer = analyze.Builtin{}
+			if engine == "auto" {
+				analyzer = a.analyzer()
+			}
+			report, err := analyzer.Analyze(cmd.Context(), oldText, newText, analyze.Options{Lang: lang})
 			if err != nil {
 				return err
 			}
@@ -52,6 +60,7 @@ json is the contract's shape.`,
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "md", "md or json")
 	f.StringVar(&lang, "lang", "zh", "language of the report: zh or en")
+	f.StringVar(&engine, "engine", "auto", "auto (the configured model, if any, writes the prose) or builtin")
 	f.StringVar(&title, "title", "", "the policy's name for the report's heading (default: NEW's file name)")
 	return cmd
 }
@@ -121,7 +130,16 @@ func readPair(cmd *cobra.Command, oldPath, newPath string) (string, string, erro
 	return oldText, newText, errors.Join(oldErr, newErr)
 }
 
-// analyzer is the configured analysis engine.
+// analyzer is the configured analysis engine: a model for the prose when
+// one is configured, the built-in analysis otherwise.
 func (a *app) analyzer() analyze.Analyzer {
-	return analyze.Builtin{}
+	if a.llm != nil {
+		return a.llm
+	}
+	if !a.cfg.LLM.enabled() {
+		return analyze.Builtin{}
+	}
+	a.llm = llm.New(llm.Config{BaseURL: a.cfg.LLM.BaseURL, APIKey: a.cfg.LLM.APIKey, Model: a.cfg.LLM.Model,
+		Timeout: a.cfg.LLM.Timeout, Logger: a.logger})
+	return a.llm
 }

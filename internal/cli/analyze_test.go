@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +137,39 @@ func TestFactsCommand(t *testing.T) {
 	stdout.Reset()
 	if code := run(context.Background(), []string{"facts", path}, strings.NewReader(""), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "高德软件有限公司") {
 		t.Errorf("text: exit %d", code)
+	}
+}
+
+// TestAnalyzeWithModel: a configured model (here a local server speaking
+// the protocol) writes the prose; --engine builtin leaves it out.
+func TestAnalyzeWithModel(t *testing.T) {
+	oldPath, newPath := zeekrPair(t)
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests++
+		content := `{"statements":[{"text":"极物商城运营方更换。","changes":[1]}],"changes":[{"id":1,"impact":"由新公司共同处理。"}],"conclusion":"无需行动。"}`
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"id": "1", "object": "chat.completion", "created": 0, "model": "local",
+			"choices": []map[string]any{{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant", "content": content}}}})
+	}))
+	defer srv.Close()
+	t.Setenv("POLICYWATCH_LLM_BASE_URL", srv.URL+"/v1")
+	t.Setenv("POLICYWATCH_LLM_MODEL", "qwen2.5:7b")
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"analyze", oldPath, newPath, "--format", "json"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var got analyzeJSON
+	json.Unmarshal(stdout.Bytes(), &got)
+	if got.Engine != "qwen2.5:7b" || got.Changes[0].Impact != "由新公司共同处理。" || got.Level != "minor" || requests != 1 {
+		t.Fatalf("engine %q, impact %q, level %s, %d requests", got.Engine, got.Changes[0].Impact, got.Level, requests)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"analyze", oldPath, newPath, "--format", "json", "--engine", "builtin"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	json.Unmarshal(stdout.Bytes(), &got)
+	if got.Engine != "builtin" || requests != 1 {
+		t.Fatalf("--engine builtin: engine %q, %d requests", got.Engine, requests)
 	}
 }

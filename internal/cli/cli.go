@@ -20,6 +20,7 @@ import (
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/browser"
 	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/llm"
 	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -52,6 +53,7 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	logger *slog.Logger
+	llm    *llm.Analyzer // made on first use
 
 	db    string
 	store policywatch.Store

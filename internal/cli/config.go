@@ -25,7 +25,17 @@ type config struct {
 	LogLevel     string
 	LogFormat    string
 	Zone         *time.Location // dates shown and read without a zone
+	LLM          llmConfig
 }
+
+// llmConfig selects a model for the reports' prose. It is on when a key or
+// a base URL is given (a local Ollama needs no key).
+type llmConfig struct {
+	APIKey, BaseURL, Model string
+	Timeout                time.Duration
+}
+
+func (l llmConfig) enabled() bool { return l.APIKey != "" || l.BaseURL != "" }
 
 // envVars documents every variable read here, for --help and the README.
 var envVars = []struct{ name, help string }{
@@ -41,6 +51,10 @@ var envVars = []struct{ name, help string }{
 	{"CHROME_PATH", "Chromium for pages rendered by script (default: chromium on PATH)"},
 	{"POLICYWATCH_LOG", "log level: debug, info, warn, error (default warn)"},
 	{"POLICYWATCH_LOG_FORMAT", "text or json (default text)"},
+	{"POLICYWATCH_LLM_API_KEY", "key of an OpenAI-compatible model that writes the reports' prose (DeepSeek by default)"},
+	{"POLICYWATCH_LLM_BASE_URL", "its API base URL (default https://api.deepseek.com/v1; e.g. http://127.0.0.1:11434/v1 for Ollama)"},
+	{"POLICYWATCH_LLM_MODEL", "its model (default deepseek-chat)"},
+	{"POLICYWATCH_LLM_TIMEOUT", "longest wait for one answer before the built-in report stands (default 90s)"},
 	{"POLICYWATCH_TZ", "time zone for dates shown and read, e.g. UTC or Local (default Asia/Shanghai)"},
 }
 
@@ -52,7 +66,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogLevel:   orDefault(getenv("POLICYWATCH_LOG"), "warn"),
 		LogFormat:  orDefault(getenv("POLICYWATCH_LOG_FORMAT"), "text"),
 	}
+	c.LLM = llmConfig{APIKey: getenv("POLICYWATCH_LLM_API_KEY"), BaseURL: getenv("POLICYWATCH_LLM_BASE_URL"), Model: getenv("POLICYWATCH_LLM_MODEL")}
 	var err error
+	if c.LLM.Timeout, err = parseDuration("POLICYWATCH_LLM_TIMEOUT", getenv("POLICYWATCH_LLM_TIMEOUT")); err != nil {
+		return c, err
+	}
 	if c.Zone, err = loadZone(getenv("POLICYWATCH_TZ")); err != nil {
 		return c, err
 	}
