@@ -91,7 +91,9 @@ const validAnswer = `{"statements":[{"text":"极物商城的运营方已更换�
 
 func TestModelWritesTheProse(t *testing.T) {
 	oldText, newText := zeekr(t)
-	s := newChatServer(t, func(w http.ResponseWriter, req chatRequest) { answerWith(w, req.Model, "```json\n"+validAnswer+"\n```") })
+	s := newChatServer(t, func(w http.ResponseWriter, req chatRequest) {
+		answerWith(w, req.Model, "```json\n"+validAnswer+"\n```")
+	})
 	var logs bytes.Buffer
 	a := newAnalyzer(s, 5*time.Second, &logs)
 	r, err := a.Analyze(context.Background(), oldText, newText, analyze.Options{Lang: "zh"})
@@ -130,7 +132,9 @@ func TestBuiltinReportStands(t *testing.T) {
 		reply func(w http.ResponseWriter, req chatRequest)
 		note  string
 	}{
-		{"not JSON", func(w http.ResponseWriter, req chatRequest) { answerWith(w, req.Model, "极物商城的运营方变了。") }, "not JSON"},
+		{"not JSON", func(w http.ResponseWriter, req chatRequest) {
+			answerWith(w, req.Model, "极物商城的运营方变了。")
+		}, "not JSON"},
 		{"schema violated", func(w http.ResponseWriter, req chatRequest) {
 			answerWith(w, req.Model, `{"statements":[{"text":"x","changes":["one"]}],"changes":[],"conclusion":"ok","level":"major"}`)
 		}, "schema"},
