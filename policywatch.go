@@ -105,7 +105,8 @@ type Policy struct {
 // PolicySummary is a policy with the figures list views need.
 type PolicySummary struct {
 	Policy
-	Versions int
+	Versions  int
+	LastLevel string // level of the analysis of the newest version against the one before ("" if none)
 }
 
 // FetchState is what a policy remembers between checks so that an unchanged
@@ -146,6 +147,19 @@ type Version struct {
 	Chars       int    // characters (code points) of the normalized text
 	Extractor   string // extractor version that produced Text
 	Source      string // "check" or "import"
+}
+
+// Analysis is a stored change report between two versions of a policy,
+// one per engine and language.
+type Analysis struct {
+	FromVersion int64
+	ToVersion   int64
+	Engine      string // "builtin" or a model's name
+	Lang        string // "zh" or "en"
+	Level       string // none, editorial, minor, substantive, major
+	Summary     string
+	Report      []byte // the whole report as JSON (internal/analyze.Report); empty on list reads
+	AnalyzedAt  time.Time
 }
 
 // Result is the outcome of one check.

@@ -43,6 +43,15 @@ type Store interface {
 	// ListCheckRuns returns a policy's most recent check runs, newest first.
 	ListCheckRuns(ctx context.Context, policyID int64, limit int) ([]CheckRun, error)
 
+	// SaveAnalysis stores a change report, replacing the one of the same
+	// pair, engine and language.
+	SaveAnalysis(ctx context.Context, a *Analysis) error
+	// FindAnalyses returns the reports on one pair of versions, newest first.
+	FindAnalyses(ctx context.Context, from, to int64) ([]Analysis, error)
+	// ListAnalyses returns the reports (without Report) on pairs of a
+	// policy's versions, newest first.
+	ListAnalyses(ctx context.Context, policyID int64) ([]Analysis, error)
+
 	Close() error
 }
 

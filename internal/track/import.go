@@ -71,6 +71,9 @@ func (c *Checker) Import(ctx context.Context, req ImportRequest) (ImportOutcome,
 		return out, err
 	}
 	out.VersionID = v.ID
+	if out.Result != policywatch.ResultUnchanged { // a first version back-filled may have later ones
+		c.analyzeNew(ctx, p.ID, v.ID)
+	}
 	return out, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/browser"
 	"github.com/policywatch/policywatch/internal/extract"
 	"github.com/policywatch/policywatch/internal/fetch"
@@ -31,6 +32,11 @@ type Options struct {
 	FailingAfter int     // consecutive failures that make a policy failing; default 3
 	Now          policywatch.Clock
 	Logger       *slog.Logger
+	// Analyzer explains each new version against the one before; default
+	// the built-in analysis. AnalysisLangs are the report languages made
+	// then (default Chinese; others are made when first asked for).
+	Analyzer      analyze.Analyzer
+	AnalysisLangs []string
 }
 
 // Checker checks policies. It is safe for concurrent use.
@@ -57,6 +63,12 @@ func New(store policywatch.Store, fetcher *fetch.Client, renderer Renderer, opt 
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
+	}
+	if opt.Analyzer == nil {
+		opt.Analyzer = analyze.Builtin{}
+	}
+	if opt.AnalysisLangs == nil {
+		opt.AnalysisLangs = []string{"zh"}
 	}
 	return &Checker{store: store, fetcher: fetcher, browser: renderer, opt: opt}
 }
@@ -136,6 +148,9 @@ func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 	if err := c.store.RecordCheck(ctx, rec); err != nil {
 		c.opt.Logger.Error("cannot record check", "policy", p.ID, "name", describe(p), "err", err)
 		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrInternal, "cannot record the check: %v", err), rec.Run.Duration)
+	}
+	if rec.Run.Result == policywatch.ResultChanged {
+		c.analyzeNew(ctx, p.ID, rec.Run.VersionID)
 	}
 	o := Outcome{
 		PolicyID: p.ID, Policy: describe(p), Result: rec.Run.Result, VersionID: rec.Run.VersionID,

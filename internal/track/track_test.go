@@ -263,6 +263,12 @@ func TestRealChangeMakesANewVersion(t *testing.T) {
 	if got.LastChangedAt.IsZero() || got.Status != policywatch.StatusActive {
 		t.Errorf("policy after change: %+v", got)
 	}
+	// The new version is analysed against the one before, when recorded.
+	as, err := h.store.FindAnalyses(context.Background(), first.VersionID, o.VersionID)
+	if err != nil || len(as) != 1 || as[0].Engine != "builtin" || as[0].Lang != "zh" || as[0].Level != "major" ||
+		!strings.Contains(string(as[0].Report), "人脸识别特征") {
+		t.Fatalf("analysis on record: %v %+v", err, as)
+	}
 }
 
 func TestRewrappedPageIsNotANewVersion(t *testing.T) {
@@ -675,6 +681,9 @@ func TestImportZeekrVersions(t *testing.T) {
 	lines := strings.Split(normalize.Text(old.Text), "\n")
 	if !strings.Contains(lines[146], "浙江浩物网络科技有限公司") {
 		t.Errorf("line 147 of the imported version: %q", lines[146])
+	}
+	if as, _ := h.store.FindAnalyses(context.Background(), ids[0], ids[1]); len(as) != 1 || as[0].Level != "minor" {
+		t.Errorf("imported pair analysed: %+v", as)
 	}
 	// Importing the same file again records nothing.
 	body, _ := os.ReadFile(filepath.Join(dir, "fixtures", "zeekr", "zeekr-2025-12-31.txt"))

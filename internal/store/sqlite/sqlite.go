@@ -299,7 +299,11 @@ func (s *Store) FindPolicyByName(ctx context.Context, platform, name string) (*p
 
 func (s *Store) ListPolicies(ctx context.Context) ([]policywatch.PolicySummary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+policyColumns+`,
-		(SELECT count(*) FROM versions v WHERE v.policy_id = p.id)`+policyFrom+`ORDER BY pl.name, p.name, p.id`)
+		(SELECT count(*) FROM versions v WHERE v.policy_id = p.id),
+		COALESCE((SELECT a.level FROM analyses a
+			WHERE a.to_version = (SELECT id FROM versions v WHERE v.policy_id = p.id ORDER BY captured_at DESC, id DESC LIMIT 1)
+			  AND a.from_version = (SELECT id FROM versions v WHERE v.policy_id = p.id ORDER BY captured_at DESC, id DESC LIMIT 1 OFFSET 1)
+			ORDER BY a.analyzed_at DESC LIMIT 1), '')`+policyFrom+`ORDER BY pl.name, p.name, p.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -307,11 +311,12 @@ func (s *Store) ListPolicies(ctx context.Context) ([]policywatch.PolicySummary, 
 	var out []policywatch.PolicySummary
 	for rows.Next() {
 		var n int
-		p, err := scanPolicy(rows, &n)
+		var level string
+		p, err := scanPolicy(rows, &n, &level)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, policywatch.PolicySummary{Policy: *p, Versions: n})
+		out = append(out, policywatch.PolicySummary{Policy: *p, Versions: n, LastLevel: level})
 	}
 	return out, rows.Err()
 }
@@ -592,6 +597,72 @@ func (s *Store) ListCheckRuns(ctx context.Context, policyID int64, limit int) ([
 		r.StartedAt, r.Duration = time.UnixMilli(started).UTC(), time.Duration(dur)*time.Millisecond
 		r.Result, r.ErrorClass, r.VersionID = policywatch.Result(result), policywatch.ErrorClass(class), version.Int64
 		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ---- analyses ----
+
+func (s *Store) SaveAnalysis(ctx context.Context, a *policywatch.Analysis) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO analyses (from_version, to_version, engine, lang, level, summary, report, analyzed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (from_version, to_version, engine, lang) DO UPDATE SET
+				level = excluded.level, summary = excluded.summary, report = excluded.report, analyzed_at = excluded.analyzed_at`,
+			a.FromVersion, a.ToVersion, a.Engine, a.Lang, a.Level, a.Summary, compress.Compress(a.Report), a.AnalyzedAt.UnixMilli())
+		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+			return policywatch.Errorf(policywatch.ErrNotFound, "version %d or %d not found", a.FromVersion, a.ToVersion)
+		}
+		return err
+	})
+}
+
+const analysisColumns = `from_version, to_version, engine, lang, level, summary, analyzed_at`
+
+func scanAnalysis(row scanner, extra ...any) (policywatch.Analysis, error) {
+	var a policywatch.Analysis
+	var at int64
+	err := row.Scan(append([]any{&a.FromVersion, &a.ToVersion, &a.Engine, &a.Lang, &a.Level, &a.Summary, &at}, extra...)...)
+	a.AnalyzedAt = time.UnixMilli(at).UTC()
+	return a, err
+}
+
+func (s *Store) FindAnalyses(ctx context.Context, from, to int64) ([]policywatch.Analysis, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+analysisColumns+`, report FROM analyses
+		WHERE from_version = ? AND to_version = ? ORDER BY analyzed_at DESC, engine`, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []policywatch.Analysis
+	for rows.Next() {
+		var report []byte
+		a, err := scanAnalysis(rows, &report)
+		if err != nil {
+			return nil, err
+		}
+		if a.Report, err = compress.Decompress(report); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) ListAnalyses(ctx context.Context, policyID int64) ([]policywatch.Analysis, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+analysisColumns+` FROM analyses
+		WHERE to_version IN (SELECT id FROM versions WHERE policy_id = ?) ORDER BY analyzed_at DESC, engine`, policyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []policywatch.Analysis
+	for rows.Next() {
+		a, err := scanAnalysis(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
 	}
 	return out, rows.Err()
 }

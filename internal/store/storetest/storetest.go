@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"ConcurrentChecksRecordOnce", testConcurrentChecksRecordOnce},
 		{"FailedWriteLeavesNothing", testFailedWriteLeavesNothing},
 		{"NotFound", testNotFound},
+		{"Analyses", testAnalyses},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -423,5 +424,66 @@ func testNotFound(t *testing.T, s policywatch.Store) {
 	}
 	if v, err := s.LatestVersion(ctx, 42); v != nil || err != nil {
 		t.Errorf("LatestVersion of nothing = %v, %v", v, err)
+	}
+}
+
+func testAnalyses(t *testing.T, s policywatch.Store) {
+	p := newPolicy(t, s, "极氪", "隐私政策", "https://example.com/a")
+	other := newPolicy(t, s, "极氪", "儿童政策", "https://example.com/b")
+	v1, v2, v3 := version("第一版 文字", t0), version("第二版 文字", t0.Add(time.Hour)), version("第三版 文字", t0.Add(2*time.Hour))
+	for i, v := range []*policywatch.Version{v1, v2, v3} {
+		record(t, s, check(p.ID, v.CapturedAt, v, fmt.Sprint("body", i)))
+	}
+	ov := version("别的政策", t0)
+	record(t, s, check(other.ID, t0, ov, "other"))
+
+	save := func(a policywatch.Analysis) {
+		t.Helper()
+		if err := s.SaveAnalysis(ctx, &a); err != nil {
+			t.Fatalf("SaveAnalysis: %v", err)
+		}
+	}
+	report := []byte(`{"level":"minor","summary":"运营者变更","changes":[]}`)
+	save(policywatch.Analysis{FromVersion: v1.ID, ToVersion: v2.ID, Engine: "builtin", Lang: "zh", Level: "minor", Summary: "运营者变更", Report: report, AnalyzedAt: t0.Add(time.Hour)})
+	save(policywatch.Analysis{FromVersion: v1.ID, ToVersion: v2.ID, Engine: "builtin", Lang: "en", Level: "minor", Summary: "operator changed", Report: report, AnalyzedAt: t0.Add(time.Hour)})
+	save(policywatch.Analysis{FromVersion: v2.ID, ToVersion: v3.ID, Engine: "builtin", Lang: "zh", Level: "editorial", Summary: "日期", Report: report, AnalyzedAt: t0.Add(2 * time.Hour)})
+	// The same pair, engine and language again replaces the first.
+	save(policywatch.Analysis{FromVersion: v2.ID, ToVersion: v3.ID, Engine: "builtin", Lang: "zh", Level: "major", Summary: "新增人脸", Report: report, AnalyzedAt: t0.Add(3 * time.Hour)})
+	// A pair that is not consecutive does not count as the latest change.
+	save(policywatch.Analysis{FromVersion: v1.ID, ToVersion: v3.ID, Engine: "builtin", Lang: "zh", Level: "substantive", Summary: "跨两版", Report: report, AnalyzedAt: t0.Add(4 * time.Hour)})
+
+	got, err := s.FindAnalyses(ctx, v2.ID, v3.ID)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("FindAnalyses: %v, %d", err, len(got))
+	}
+	if a := got[0]; a.Level != "major" || a.Summary != "新增人脸" || string(a.Report) != string(report) || !a.AnalyzedAt.Equal(t0.Add(3*time.Hour)) || a.Engine != "builtin" || a.Lang != "zh" {
+		t.Fatalf("analysis %+v", a)
+	}
+	if got, _ := s.FindAnalyses(ctx, v1.ID, v2.ID); len(got) != 2 {
+		t.Fatalf("two languages: %d", len(got))
+	}
+	if got, err := s.FindAnalyses(ctx, v3.ID, v1.ID); err != nil || len(got) != 0 {
+		t.Fatalf("unanalysed pair: %v, %d", err, len(got))
+	}
+	list, err := s.ListAnalyses(ctx, p.ID)
+	if err != nil || len(list) != 4 || list[0].FromVersion != v1.ID || list[0].ToVersion != v3.ID || list[0].Report != nil {
+		t.Fatalf("ListAnalyses: %v, %+v", err, list)
+	}
+	if list, _ := s.ListAnalyses(ctx, other.ID); len(list) != 0 {
+		t.Fatalf("other policy's analyses: %+v", list)
+	}
+	policies, err := s.ListPolicies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ps := range policies {
+		want := map[int64]string{p.ID: "major", other.ID: ""}[ps.ID]
+		if ps.LastLevel != want {
+			t.Errorf("%s: last level %q, want %q", ps.Name, ps.LastLevel, want)
+		}
+	}
+	err = s.SaveAnalysis(ctx, &policywatch.Analysis{FromVersion: v1.ID, ToVersion: 99999, Engine: "builtin", Lang: "zh", Level: "none", Report: report, AnalyzedAt: t0})
+	if !policywatch.IsClass(err, policywatch.ErrNotFound) {
+		t.Fatalf("analysis of a missing version: %v", err)
 	}
 }
