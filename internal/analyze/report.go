@@ -529,6 +529,31 @@ func lineLabel(c Change, en bool) string {
 // describe says what the change's text does: which words were replaced by
 // which, or what was added, removed or moved.
 func describe(c Change, en bool) string {
+	lang := "zh"
+	if en {
+		lang = "en"
+	}
+	var b strings.Builder
+	for _, p := range c.Description(lang) {
+		if p.Strong {
+			b.WriteString("**" + p.Text + "**")
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
+
+// Piece is part of a description; Strong pieces are the words that changed.
+type Piece struct {
+	Text   string `json:"text"`
+	Strong bool   `json:"strong,omitempty"`
+}
+
+// Description says what a change did, in pieces so that a page can mark
+// the changed words without trusting markup.
+func (c Change) Description(lang string) []Piece {
+	en := lang == "en"
 	q := func(s string) string {
 		s = clipText(s, 80)
 		if en {
@@ -536,35 +561,38 @@ func describe(c Change, en bool) string {
 		}
 		return "「" + s + "」"
 	}
+	plain := func(s string) []Piece { return []Piece{{Text: s}} }
 	switch c.Kind {
 	case "added":
 		if en {
-			return "Added " + q(c.NewText) + "."
+			return plain("Added " + q(c.NewText) + ".")
 		}
-		return "新增" + q(c.NewText) + "。"
+		return plain("新增" + q(c.NewText) + "。")
 	case "removed":
 		if en {
-			return "Removed " + q(c.OldText) + "."
+			return plain("Removed " + q(c.OldText) + ".")
 		}
-		return "删除" + q(c.OldText) + "。"
+		return plain("删除" + q(c.OldText) + "。")
 	case "moved":
 		if en {
-			return fmt.Sprintf("Moved %s from line %d to line %d.", q(c.NewText), deref(c.OldLine), deref(c.NewLine))
+			return plain(fmt.Sprintf("Moved %s from line %d to line %d.", q(c.NewText), deref(c.OldLine), deref(c.NewLine)))
 		}
-		return fmt.Sprintf("将%s从第%d行移至第%d行。", q(c.NewText), deref(c.OldLine), deref(c.NewLine))
+		return plain(fmt.Sprintf("将%s从第%d行移至第%d行。", q(c.NewText), deref(c.OldLine), deref(c.NewLine)))
 	}
 	before, after := changedWords(c.OldText, c.NewText)
 	if before != "" || after != "" {
 		ctx := clipText(c.NewText, 60)
 		if en {
-			return fmt.Sprintf("In %s, **%s** became **%s**.", q(ctx), orDefault(before, "(nothing)"), orDefault(after, "(nothing)"))
+			return []Piece{{Text: "In " + q(ctx) + ", "}, {Text: orDefault(before, "(nothing)"), Strong: true},
+				{Text: " became "}, {Text: orDefault(after, "(nothing)"), Strong: true}, {Text: "."}}
 		}
-		return fmt.Sprintf("在%s中，将 **%s** 修改为 **%s**。", q(ctx), orDefault(before, "（空）"), orDefault(after, "（空）"))
+		return []Piece{{Text: "在" + q(ctx) + "中，将 "}, {Text: orDefault(before, "（空）"), Strong: true},
+			{Text: " 修改为 "}, {Text: orDefault(after, "（空）"), Strong: true}, {Text: "。"}}
 	}
 	if en {
-		return fmt.Sprintf("Replaced %s with %s.", q(c.OldText), q(c.NewText))
+		return plain(fmt.Sprintf("Replaced %s with %s.", q(c.OldText), q(c.NewText)))
 	}
-	return fmt.Sprintf("将%s修改为%s。", q(c.OldText), q(c.NewText))
+	return plain(fmt.Sprintf("将%s修改为%s。", q(c.OldText), q(c.NewText)))
 }
 
 // changedWords returns the differing middle of two texts when the change
@@ -616,3 +644,27 @@ func clipText(s string, n int) string {
 	}
 	return string(rs[:n]) + "…"
 }
+
+// Words a page needs to show a report in its language.
+
+// Overview is the first sentence of the summary: how many changes of
+// which kind, and the level.
+func (r *Report) Overview() string { return countSentence(r) }
+
+// Where is the change's line in words ("第147行", "line 147"); a removal
+// is placed by its old line.
+func (c Change) Where(lang string) string { return lineLabel(c, lang == "en") }
+
+// TopicNames are the change's clause topics in words.
+func (c Change) TopicNames(lang string) string {
+	if len(c.Categories) == 0 {
+		return ""
+	}
+	return topicNames(c.Categories, lang)
+}
+
+// EditorialName is why an editorial change is editorial, in words.
+func (c Change) EditorialName(lang string) string { return wordsFor(lang).editorial[c.Editorial] }
+
+// FactTypeName is a fact type in words.
+func FactTypeName(typ, lang string) string { return wordsFor(lang).factTypes[typ] }

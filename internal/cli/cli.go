@@ -220,6 +220,6 @@ func (a *app) checker(ctx context.Context) (*track.Checker, func(), error) {
 	}
 	f := fetch.New(a.cfg.fetchOptions())
 	b := browser.New(browser.Options{ExecPath: a.cfg.ChromePath, UserAgent: f.UserAgent(), Dialer: f.Dialer()})
-	c := track.New(st, f, b, track.Options{MinChars: a.cfg.MinChars, Logger: a.logger})
+	c := track.New(st, f, b, track.Options{MinChars: a.cfg.MinChars, Logger: a.logger, Analyzer: a.analyzer()})
 	return c, b.Close, nil
 }

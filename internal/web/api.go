@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/jsonview"
 	"github.com/policywatch/policywatch/internal/normalize"
@@ -175,7 +176,7 @@ type compareJSON struct {
 	textdiff.ResultJSON
 	From     jsonview.Version `json:"from"`
 	To       jsonview.Version `json:"to"`
-	Analysis any              `json:"analysis"` // null until the pair is analysed
+	Analysis *analyze.Report  `json:"analysis"` // the `analyze` JSON; null for a version against itself
 }
 
 func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -187,7 +188,17 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	return compareJSON{ResultJSON: res.JSON(), From: jsonview.NewVersion(*from), To: jsonview.NewVersion(*to)}, nil
+	lang, err := apiLang(r)
+	if err != nil {
+		return nil, err
+	}
+	out := compareJSON{ResultJSON: res.JSON(), From: jsonview.NewVersion(*from), To: jsonview.NewVersion(*to)}
+	if from.ID != to.ID {
+		if out.Analysis, err = s.analysisFor(r.Context(), from.ID, to.ID, lang); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // policyInput is the body of POST and PATCH /api/v1/policies.

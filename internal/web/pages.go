@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
@@ -76,8 +77,10 @@ type policyData struct {
 // versionRow is a version with its change against the one before.
 type versionRow struct {
 	policywatch.Version
-	PrevID int64
-	Stats  *textdiff.Stats
+	PrevID    int64
+	Stats     *textdiff.Stats
+	Level     string // of the analysis against the version before ("" if none)
+	LevelName string
 }
 
 func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
@@ -95,11 +98,22 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
+	analyses, err := s.store.ListAnalyses(r.Context(), pol.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	levels := map[[2]int64]string{}
+	for _, a := range analyses {
+		levels[[2]int64{a.FromVersion, a.ToVersion}] = a.Level
+	}
 	rows := make([]versionRow, len(versions))
 	for i, v := range versions {
 		rows[i] = versionRow{Version: v}
 		if i > 0 {
 			rows[i].PrevID = versions[i-1].ID
+			rows[i].Level = levels[[2]int64{versions[i-1].ID, v.ID}]
+			rows[i].LevelName = analyze.LevelName(rows[i].Level, p.Lang)
 			if res, err := s.compare(r, versions[i-1].ID, v.ID); err == nil {
 				st := res.Stats
 				rows[i].Stats = &st
@@ -161,6 +175,9 @@ type compareData struct {
 	ExpandURL, SwapURL, ViewURL, FormattingURL, PatchURL string
 
 	Table template.HTML // the rendered diff table
+
+	Analysis      *analysisView // nil when the pair could not be analysed
+	AnalysisError string
 }
 
 // links fills the toolbar's URLs.
@@ -248,6 +265,16 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
 	data.Changes = data.View.Changes
 	data.links(p)
 	data.Table = renderDiff(data.View, p, data.Inline, data.ExpandURL)
+	if from.ID != to.ID {
+		report, err := s.analysisFor(r.Context(), from.ID, to.ID, p.Lang)
+		if err != nil {
+			s.log.Error("analysis failed", "from", from.ID, "to", to.ID, "err", err)
+			data.AnalysisError = err.Error()
+		} else {
+			model := s.analyzer().Engine()
+			data.Analysis = newAnalysisView(report, p, model != analyze.EngineBuiltin, model)
+		}
+	}
 	p.Title = pol.Name + " · " + p.T("compare.title")
 	p.Data = data
 	s.render(w, r, http.StatusOK, "compare", p)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -41,6 +42,9 @@ type Options struct {
 	Checker *track.Checker
 	// Zone is the time zone dates are shown in; default Asia/Shanghai.
 	Zone *time.Location
+	// Analyzer writes reports asked for from the UI and API; default the
+	// built-in analysis. When it is a model, admins may ask for its report.
+	Analyzer analyze.Analyzer
 }
 
 // Server is the web application.
@@ -99,6 +103,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /policies/{id}/pause", s.write(s.pausePolicy(true)))
 	mux.HandleFunc("POST /policies/{id}/resume", s.write(s.pausePolicy(false)))
 	mux.HandleFunc("POST /policies/{id}/check", s.write(s.checkPolicy))
+	mux.HandleFunc("POST /compare/analyze", s.write(s.reanalyze))
 
 	mux.HandleFunc("GET /api/v1/policies", s.apiRead(s.apiPolicies))
 	mux.HandleFunc("GET /api/v1/policies/{id}", s.apiRead(s.apiPolicy))
@@ -108,6 +113,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/policies", s.apiWrite(s.apiCreatePolicy))
 	mux.HandleFunc("PATCH /api/v1/policies/{id}", s.apiWrite(s.apiUpdatePolicy))
 	mux.HandleFunc("POST /api/v1/policies/{id}/check", s.apiWrite(s.apiCheckPolicy))
+	mux.HandleFunc("POST /api/v1/analyze", s.apiWrite(s.apiAnalyze))
 
 	mux.HandleFunc("/", s.read(func(w http.ResponseWriter, r *http.Request, p *page) {
 		s.notFound(w, r, p)
@@ -326,8 +332,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 // parseTemplates parses each page template together with the layout.
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"add":  func(a, b int) int { return a + b },
-		"join": strings.Join,
+		"add":       func(a, b int) int { return a + b },
+		"join":      strings.Join,
+		"levelName": analyze.LevelName,
+		// pair passes two values to a sub-template (the page and an item).
+		"pair": func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 	}
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/diff.html")
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/policywatch/policywatch/internal/analyze"
 	"math"
 	"sort"
 	"time"
@@ -205,8 +206,14 @@ func newTimeline(rows []versionRow, p *page) timeline {
 			case changed >= 20:
 				pt.Class = "major"
 			}
+			if v.Level != "" {
+				pt.Class = "lvl-" + v.Level // the analysis knows better than the line count
+			}
 			pt.Href = p.Link("/compare", "from", v.PrevID, "to", v.ID)
 			label += " · +" + itoa(v.Stats.Added) + " −" + itoa(v.Stats.Removed) + " ~" + itoa(v.Stats.Modified)
+			if v.Level != "" {
+				label += " · " + analyze.LevelName(v.Level, p.Lang)
+			}
 		}
 		pt.Label = label
 		t.Points = append(t.Points, pt)

@@ -140,8 +140,10 @@ func TestPagesAndLanguages(t *testing.T) {
 		{"/?q=极氪", "", []string{"极氪个人信息保护政策"}},
 		{"/policies/1", "", []string{"版本时间线", "<svg class=\"timeline\"", "与上一版对比"}},
 		{f.compareURL(f.zeekrFrom, f.zeekrTo, ""), "", []string{"版本对比", "删除的内容", "新增的内容", "修改的内容",
-			"<del>浩物网络科技</del>", "<ins>吉利汽车备件</ins>", `id="n147"`, "尚未分析", "2025年11月10日 21:38", "2025年12月31日 02:55"}},
-		{f.compareURL(f.zeekrFrom, f.zeekrTo, "&lang=en"), "", []string{"Deleted", "Added", "Modified", "Not analysed yet"}},
+			"<del>浩物网络科技</del>", "<ins>吉利汽车备件</ins>", `id="n147"`, "2025年11月10日 21:38", "2025年12月31日 02:55",
+			"轻微变更", "分析时间", "builtin", "总体评估", "详细变更点分析", "变更内容", "潜在影响", "结论",
+			"<mark>浙江浩物网络科技有限公司</mark>", "<mark>浙江吉利汽车备件有限公司</mark>", `href="#n147" class="ref">第147行</a>`, "共同处理"}},
+		{f.compareURL(f.zeekrFrom, f.zeekrTo, "&lang=en"), "", []string{"Deleted", "Added", "Modified", "Overall assessment", "Potential impact", "jointly processes", "Analysed"}},
 		{f.compareURL(f.zeekrFrom, f.zeekrTo, "&view=inline"), "", []string{`class="diff inline"`, "<del>浩物网络科技</del>", "<ins>吉利汽车备件</ins>"}},
 		{fmt.Sprintf("/versions/%d", f.zeekrFrom), "", []string{"浙江浩物网络科技有限公司", `id="L147"`}},
 	}
@@ -466,8 +468,9 @@ func TestJSONAPI(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("compare: %d", code)
 	}
-	if _, ok := cmp["analysis"]; !ok {
-		t.Error("compare lacks analysis")
+	analysis, _ := cmp["analysis"].(map[string]any)
+	if analysis["level"] != "minor" || analysis["engine"] != "builtin" || len(analysis["changes"].([]any)) != 1 {
+		t.Errorf("compare's analysis: %v", analysis)
 	}
 	stats := cmp["stats"].(map[string]any)
 	if stats["modified"].(float64) != 1 {

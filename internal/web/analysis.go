@@ -1,0 +1,187 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/track"
+)
+
+// analysisFor returns the report on a pair in a language: the stored one
+// (a model's before the built-in's), or else a built-in analysis made now
+// and stored, which takes milliseconds and needs nothing from outside.
+func (s *Server) analysisFor(ctx context.Context, from, to int64, lang string) (*analyze.Report, error) {
+	stored, err := s.store.FindAnalyses(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var best *policywatch.Analysis
+	for i, a := range stored {
+		if a.Lang != lang {
+			continue
+		}
+		if best == nil || best.Engine == analyze.EngineBuiltin && a.Engine != analyze.EngineBuiltin {
+			best = &stored[i]
+		}
+	}
+	if best != nil {
+		var r analyze.Report
+		if err := json.Unmarshal(best.Report, &r); err == nil {
+			return &r, nil
+		}
+		s.log.Warn("stored analysis unreadable; analysing again", "from", from, "to", to, "engine", best.Engine)
+	}
+	_, r, err := track.AnalyzePair(ctx, s.store, analyze.Builtin{}, from, to, lang)
+	return r, err
+}
+
+// analyzer is the configured engine for analyses asked for explicitly.
+func (s *Server) analyzer() analyze.Analyzer {
+	if s.opt.Analyzer != nil {
+		return s.opt.Analyzer
+	}
+	return analyze.Builtin{}
+}
+
+// analysisView is a report ready for the compare page.
+type analysisView struct {
+	Level, LevelName   string
+	AnalyzedAt         time.Time
+	Engine, EngineNote string
+	Overview           string
+	Statements         []statementView
+	Substantive        []changeView
+	Editorial          []changeView
+	Conclusion         string
+	CanAnalyze         bool // an admin may ask the configured model for the prose
+	ModelName          string
+}
+
+type statementView struct {
+	Text  string
+	Links []linkView
+}
+
+type linkView struct{ Label, Href string }
+
+type changeView struct {
+	ID                     int
+	Kind, Where, Anchor    string
+	Topics                 string
+	Level, LevelName       string
+	Editorial              string
+	Description            []analyze.Piece
+	Impact                 string
+	Added, Removed         []factView
+	Direction, DirectionTx string
+}
+
+type factView struct {
+	Type, Value string
+	Sensitive   bool
+}
+
+func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) *analysisView {
+	v := &analysisView{
+		Level: r.Level, LevelName: analyze.LevelName(r.Level, p.Lang), AnalyzedAt: r.AnalyzedAt,
+		Engine: r.Engine, EngineNote: r.EngineNote, Overview: r.Overview(), Conclusion: r.Conclusion,
+		CanAnalyze: canAnalyze && r.Engine == analyze.EngineBuiltin, ModelName: model,
+	}
+	anchors := map[int]string{}
+	for _, c := range r.Changes {
+		anchors[c.ID] = c.Anchor
+	}
+	for _, st := range r.Statements {
+		sv := statementView{Text: st.Text}
+		for _, id := range st.Changes {
+			if a, ok := anchors[id]; ok {
+				sv.Links = append(sv.Links, linkView{Label: p.T("analysis.changeref", id), Href: "#" + a})
+			}
+		}
+		v.Statements = append(v.Statements, sv)
+	}
+	for _, c := range r.Changes {
+		cv := changeView{
+			ID: c.ID, Kind: c.KindWord(p.Lang), Where: c.Where(p.Lang), Anchor: c.Anchor, Topics: c.TopicNames(p.Lang),
+			Level: c.Level, LevelName: analyze.LevelName(c.Level, p.Lang), Editorial: c.EditorialName(p.Lang),
+			Description: c.Description(p.Lang), Impact: c.Impact, Direction: c.Direction,
+			Added: factViews(c.Facts.Added, p.Lang), Removed: factViews(c.Facts.Removed, p.Lang),
+		}
+		if c.Substantive {
+			v.Substantive = append(v.Substantive, cv)
+		} else {
+			v.Editorial = append(v.Editorial, cv)
+		}
+	}
+	return v
+}
+
+func factViews(fs []facts.Fact, lang string) []factView {
+	var out []factView
+	for _, f := range fs {
+		out = append(out, factView{Type: analyze.FactTypeName(f.Type, lang), Value: f.Value, Sensitive: f.Sensitive != nil && *f.Sensitive})
+	}
+	return out
+}
+
+// reanalyze asks the configured model for a pair's report (a form on the
+// compare page; admins only, since a model may cost money).
+func (s *Server) reanalyze(w http.ResponseWriter, r *http.Request, p *page) {
+	from, to, err := s.formPair(r)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	back := p.Link("/compare", "from", from, "to", to) + "#analysis"
+	_, report, err := track.AnalyzePair(r.Context(), s.store, s.analyzer(), from, to, p.Lang)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	msg := p.T("flash.analysed", report.Engine)
+	if report.EngineNote != "" {
+		msg = p.T("flash.analysisfallback", report.EngineNote)
+	}
+	s.redirectWithFlash(w, r, back, msg)
+}
+
+func (s *Server) formPair(r *http.Request) (int64, int64, error) {
+	from, err1 := policywatch.ParseID(r.FormValue("from"))
+	to, err2 := policywatch.ParseID(r.FormValue("to"))
+	if err1 != nil || err2 != nil {
+		return 0, 0, policywatch.Errorf(policywatch.ErrInvalid, "from and to must be version ids")
+	}
+	return from, to, nil
+}
+
+// apiAnalyze: POST /api/v1/analyze?from=&to=[&lang=] analyses a pair with
+// the configured engine now and returns the `analyze` JSON.
+func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) (any, error) {
+	from, to, err := s.formPair(r)
+	if err != nil {
+		return nil, err
+	}
+	lang, err := apiLang(r)
+	if err != nil {
+		return nil, err
+	}
+	_, report, err := track.AnalyzePair(r.Context(), s.store, s.analyzer(), from, to, lang)
+	return report, err
+}
+
+// apiLang reads ?lang= (zh by default).
+func apiLang(r *http.Request) (string, error) {
+	switch lang := r.URL.Query().Get("lang"); lang {
+	case "", "zh":
+		return "zh", nil
+	case "en":
+		return "en", nil
+	default:
+		return "", policywatch.Errorf(policywatch.ErrInvalid, "lang %q: want zh or en", lang)
+	}
+}

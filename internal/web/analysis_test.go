@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/policywatch/policywatch/internal/analyze"
+)
+
+// fakeModel stands in for a configured language model: it rewrites the
+// built-in report's prose the way the llm package does.
+type fakeModel struct{ calls int }
+
+func (m *fakeModel) Engine() string { return "test-model" }
+
+func (m *fakeModel) Analyze(ctx context.Context, oldText, newText string, opt analyze.Options) (*analyze.Report, error) {
+	m.calls++
+	r, err := analyze.Compare(oldText, newText, opt)
+	if err != nil {
+		return nil, err
+	}
+	var sts []analyze.Statement
+	for _, c := range r.Changes {
+		sts = append(sts, analyze.Statement{Text: "模型写的说明", Changes: []int{c.ID}})
+	}
+	r.Rewrite(m.Engine(), sts, nil, "模型写的结论")
+	return r, nil
+}
+
+func login(t *testing.T, f *fixture, c *http.Client) {
+	t.Helper()
+	csrf := formToken(t, c, f.http.URL+"/login")
+	resp, err := c.PostForm(f.http.URL+"/login", url.Values{"csrf": {csrf}, "token": {testToken}})
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %v %v", resp, err)
+	}
+}
+
+func TestAnalysisOnDemandFromTheComparePage(t *testing.T) {
+	model := &fakeModel{}
+	f := newFixture(t, Options{Analyzer: model})
+	page := f.compareURL(f.zeekrFrom, f.zeekrTo, "")
+
+	// Anonymous readers see the built-in report and no button.
+	_, _, body := f.get(page)
+	if !strings.Contains(body, `class="engine">builtin</span>`) || strings.Contains(body, "/compare/analyze") {
+		t.Errorf("anonymous compare page: engine or button wrong")
+	}
+	c := client()
+	resp, _ := c.PostForm(f.http.URL+"/compare/analyze", url.Values{"from": {fmt.Sprint(f.zeekrFrom)}, "to": {fmt.Sprint(f.zeekrTo)}})
+	if resp.StatusCode != http.StatusForbidden || model.calls != 0 {
+		t.Errorf("anonymous analysis: status %d, model called %d times", resp.StatusCode, model.calls)
+	}
+
+	// An admin asks the model; its report is then the one shown.
+	login(t, f, c)
+	csrf := formToken(t, c, f.http.URL+page)
+	resp, _ = c.PostForm(f.http.URL+"/compare/analyze", url.Values{"csrf": {csrf}, "from": {fmt.Sprint(f.zeekrFrom)}, "to": {fmt.Sprint(f.zeekrTo)}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "#analysis") || model.calls != 1 {
+		t.Fatalf("admin analysis: status %d to %q, model called %d times", resp.StatusCode, resp.Header.Get("Location"), model.calls)
+	}
+	resp, _ = c.Get(f.http.URL + page)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	shown := string(raw)
+	for _, want := range []string{`class="engine">test-model</span>`, "模型写的说明", "模型写的结论", `class="ref">变更1</a>`} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("after the model's analysis the page lacks %q", want)
+		}
+	}
+
+	// Versions of two different policies are refused, and nothing is called.
+	resp, _ = c.PostForm(f.http.URL+"/compare/analyze", url.Values{"csrf": {csrf}, "from": {fmt.Sprint(f.zeekrFrom)}, "to": {fmt.Sprint(f.manyTo)}})
+	if resp.StatusCode != http.StatusBadRequest || model.calls != 1 {
+		t.Errorf("cross-policy pair: status %d, calls %d", resp.StatusCode, model.calls)
+	}
+}
+
+func TestAPIAnalyze(t *testing.T) {
+	model := &fakeModel{}
+	f := newFixture(t, Options{Analyzer: model})
+	path := fmt.Sprintf("/api/v1/analyze?from=%d&to=%d", f.zeekrFrom, f.zeekrTo)
+	if code, _, _ := apiDo(t, f, "POST", path, "", ""); code != http.StatusUnauthorized || model.calls != 0 {
+		t.Errorf("without a token: %d", code)
+	}
+	code, report, _ := apiDo(t, f, "POST", path+"&lang=en", testToken, "")
+	if code != 200 || report["engine"] != "test-model" || report["lang"] != "en" || report["level"] != "minor" {
+		t.Fatalf("analyze: %d %v", code, report)
+	}
+	if code, _, _ := apiDo(t, f, "POST", path+"&lang=fr", testToken, ""); code != http.StatusBadRequest {
+		t.Errorf("unknown language: %d", code)
+	}
+	if code, _, _ := apiDo(t, f, "POST", "/api/v1/analyze?from=1&to=99999", testToken, ""); code != http.StatusNotFound {
+		t.Errorf("missing version: %d", code)
+	}
+	// The compare API in English now returns the model's report.
+	_, cmp, _ := apiDo(t, f, "GET", fmt.Sprintf("/api/v1/compare?from=%d&to=%d&lang=en", f.zeekrFrom, f.zeekrTo), "", "")
+	if a, _ := cmp["analysis"].(map[string]any); a["engine"] != "test-model" {
+		t.Errorf("compare after analysis: engine %v", a["engine"])
+	}
+}
+
+func TestLevelsOnHomeAndPolicyPages(t *testing.T) {
+	f := newFixture(t, Options{})
+	_, _, home := f.get("/")
+	if !strings.Contains(home, `<span class="level minor">轻微变更</span>`) {
+		t.Errorf("home page does not show the Zeekr change's level")
+	}
+	v, _ := f.store.FindVersion(context.Background(), f.zeekrTo)
+	_, _, pol := f.get(fmt.Sprintf("/policies/%d?lang=en", v.PolicyID))
+	if !strings.Contains(pol, `#analysis" class="level minor">minor</a>`) {
+		t.Errorf("policy page does not link the level to the analysis")
+	}
+}
