@@ -223,7 +223,14 @@ func (r *run) do(ctx context.Context) (*policywatch.CheckRecord, error) {
 		return nil, err
 	}
 	if r.p.Render == policywatch.RenderAuto && res.LooksScriptRendered() && doc.renderer == "http" {
+		shell := res
 		if doc, err = r.render(ctx); err != nil {
+			// A bot check served to plain HTTP is what to report when
+			// the browser could not get past it either (or is absent).
+			norm := normalize.Text(shell.Text)
+			if wall := judge(norm, normalize.KeyOfText(norm), shell.Title, r.c.opt.MinChars); policywatch.IsClass(wall, policywatch.ErrBotWall) {
+				return nil, wall
+			}
 			return nil, err
 		}
 		if res, err = r.extract(ctx, doc); err != nil {
