@@ -29,8 +29,8 @@ json is the contract's shape.`,
 			if err := formatFlag(format, "md", "json"); err != nil {
 				return err
 			}
-			if lang != "zh" && lang != "en" {
-				return usagef("unknown language %q: want zh or en", lang)
+			if err := langFlag(lang); err != nil {
+				return err
 			}
 			if engine != "auto" && engine != "builtin" {
 				return usagef("unknown engine %q: want auto or builtin", engine)

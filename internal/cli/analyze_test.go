@@ -173,3 +173,34 @@ func TestAnalyzeWithModel(t *testing.T) {
 		t.Fatalf("--engine builtin: engine %q, %d requests", got.Engine, requests)
 	}
 }
+
+func TestProfileCommand(t *testing.T) {
+	path := filepath.Join("../../../shared/capp130/policies", "KEEP.txt")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("../shared not available: %v", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"profile", path, "--format", "json", "--lang", "en"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var got struct {
+		Checks []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+			Pass  bool   `json:"pass"`
+			Lines []int  `json:"lines"`
+		} `json:"checks"`
+		Passed int `json:"passed"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Checks) != 10 || got.Checks[0].ID != "operator" || !got.Checks[0].Pass || len(got.Checks[0].Lines) == 0 ||
+		got.Checks[0].Title != "Names the personal information handler" {
+		t.Errorf("checks: %+v", got.Checks)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"profile", path, "--lang", "fr"}, strings.NewReader(""), &stdout, &stderr); code != 2 {
+		t.Errorf("unknown language: exit %d", code)
+	}
+}

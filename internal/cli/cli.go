@@ -143,6 +143,7 @@ Environment:
 		a.diffCommand(),
 		a.classifyCommand(),
 		a.factsCommand(),
+		a.profileCommand(),
 		a.analyzeCommand(),
 		a.serveCommand(),
 	)

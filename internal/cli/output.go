@@ -104,3 +104,11 @@ func truncate(s string, n int) string {
 	}
 	return b.String() + "…"
 }
+
+// langFlag checks a --lang value.
+func langFlag(lang string) error {
+	if lang != "zh" && lang != "en" {
+		return usagef("unknown language %q: want zh or en", lang)
+	}
+	return nil
+}

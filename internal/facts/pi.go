@@ -54,7 +54,7 @@ var piTerms = func() []piTerm {
 		{catContacts, true, "通讯录 联系人信息 联系人 好友列表 好友关系 群组列表 群列表"},
 		{catBrowsing, true, "网页浏览记录 浏览记录 浏览历史"},
 		{catBrowsing, false, "搜索记录 搜索关键词 点击记录 收藏记录 收藏列表 软件使用记录 操作记录 使用记录 日志信息"},
-		{catDevice, false, "设备信息 设备型号 设备标识符 设备标识 设备识别码 唯一设备识别码 硬件序列号 序列号 MAC地址 IMEI IMSI IDFA IDFV OAID Android ID AndroidID OpenUDID GUID SIM卡 软件列表 应用列表 操作系统版本 网络类型 WiFi信息 BSSID SSID"},
+		{catDevice, false, "设备指纹 浏览器指纹 设备信息 设备型号 设备标识符 设备标识 设备识别码 唯一设备识别码 硬件序列号 序列号 MAC地址 IMEI IMSI IDFA IDFV OAID Android ID AndroidID OpenUDID GUID SIM卡 软件列表 应用列表 操作系统版本 网络类型 WiFi信息 BSSID SSID"},
 		{catLocation, true, "行踪轨迹 行动轨迹 精准定位信息 精确位置 精准位置 精准地理位置 精确地理位置 经纬度 GPS定位 住宿信息"},
 		{catLocation, false, "位置信息 地理位置 定位信息 所在城市 粗略位置"},
 		{catOther, true, "宗教信仰 性取向 婚史 婚姻状况 违法犯罪记录 犯罪记录 特定身份"},

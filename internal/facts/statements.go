@@ -98,7 +98,7 @@ func isNumber(s string) bool {
 }
 
 var (
-	storedIn = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|新加坡|美国|欧盟|日本|韩国|香港|服务器))`)
+	storedIn = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|新加坡|美国|欧盟|日本|韩国|香港|服务器|中国\p{Han}{0,4}))`)
 	abroad   = regexp.MustCompile(`境外|跨境|出境|海外|国外|向中华人民共和国境外|(传输|提供|转移|传送|存储|存放)(至|到|于|在)[^，。；,]{0,8}(新加坡|美国|欧盟|欧洲|日本|韩国|香港|澳门|台湾)`)
 	denies   = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
 )
@@ -113,7 +113,7 @@ func storageAndTransfer(d *doc) []Fact {
 		}
 		for _, s := range d.sentences[i] {
 			for _, m := range storedIn.FindAllStringSubmatch(s, -1) {
-				out = append(out, Fact{Type: StorageLocation, Value: strings.TrimSpace(m[3]), Line: i + 1, Context: clip(s)})
+				out = append(out, Fact{Type: StorageLocation, Value: placeOnly(m[3]), Line: i + 1, Context: clip(s)})
 			}
 			if loc := abroad.FindStringIndex(s); loc != nil && transferWords.MatchString(s) {
 				stated := "present"
@@ -128,6 +128,15 @@ func storageAndTransfer(d *doc) []Fact {
 		}
 	}
 	return dedupeCrossBorder(out)
+}
+
+// placeOnly cuts "中国境内的服务器上" to "中国境内".
+func placeOnly(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "的"); i > 0 && strings.HasPrefix(s, "中国") {
+		s = s[:i]
+	}
+	return s
 }
 
 var transferWords = regexp.MustCompile(`传输|提供|转移|存储|存放|传送|出境|跨境|访问`)
@@ -335,3 +344,7 @@ func clipRunes(s string, n int) string {
 	}
 	return string(rs[:n]) + "…"
 }
+
+// Number reads a number as policies write it: 15, 十五, 三十 (up to 99);
+// -1 when s is not one.
+func Number(s string) int { return chineseNumber(strings.TrimSpace(s)) }
