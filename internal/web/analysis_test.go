@@ -117,3 +117,64 @@ func TestLevelsOnHomeAndPolicyPages(t *testing.T) {
 		t.Errorf("policy page does not link the level to the analysis")
 	}
 }
+
+func TestProfilePage(t *testing.T) {
+	f := newFixture(t, Options{})
+	v, _ := f.store.FindVersion(context.Background(), f.zeekrTo)
+	code, _, body := f.get(fmt.Sprintf("/policies/%d/profile", v.PolicyID))
+	if code != 200 {
+		t.Fatalf("profile: %d", code)
+	}
+	for _, want := range []string{"合规清单", "写明个人信息处理者", "《个人信息保护法》第十七条", "浙江极氪智能科技有限公司",
+		"未成年人条款以14周岁为界", fmt.Sprintf(`href="/versions/%d#L`, v.ID), "敏感个人信息", `<em class="sensitive">敏感</em>`,
+		"浙江吉利汽车备件有限公司"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("profile page lacks %q", want)
+		}
+	}
+	// The older version on request; another policy's version is refused.
+	_, _, old := f.get(fmt.Sprintf("/policies/%d/profile?version=%d&lang=en", v.PolicyID, f.zeekrFrom))
+	if !strings.Contains(old, "浙江浩物网络科技有限公司") || !strings.Contains(old, "Checklist") {
+		t.Errorf("older version's profile wrong")
+	}
+	if code, _, _ := f.get(fmt.Sprintf("/policies/%d/profile?version=%d", v.PolicyID, f.manyTo)); code != 404 {
+		t.Errorf("another policy's version: %d", code)
+	}
+	code, prof, _ := apiDo(t, f, "GET", fmt.Sprintf("/api/v1/policies/%d/profile?lang=en", v.PolicyID), "", "")
+	checks, _ := prof["checks"].([]any)
+	if code != 200 || len(checks) != 10 || prof["version_id"] != fmt.Sprint(f.zeekrTo) {
+		t.Fatalf("API profile: %d %v", code, prof)
+	}
+	first := checks[0].(map[string]any)
+	if first["id"] != "operator" || first["pass"] != true || first["title"] != "Names the personal information handler" {
+		t.Errorf("API profile's first check: %v", first)
+	}
+}
+
+func TestMatrixPage(t *testing.T) {
+	f := newFixture(t, Options{})
+	code, _, body := f.get("/matrix")
+	if code != 200 {
+		t.Fatalf("matrix: %d", code)
+	}
+	for _, want := range []string{"跨平台对比", "极氪", "个人生物识别信息", "写明不向境外提供", "支付宝SDK"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("matrix lacks %q", want)
+		}
+	}
+	code, _, rows := apiDo(t, f, "GET", "/api/v1/matrix?platform="+url.QueryEscape("极氪"), "", "")
+	if code != 200 || len(rows) != 1 {
+		t.Fatalf("API matrix for one platform: %d %d rows", code, len(rows))
+	}
+	row := rows[0].(map[string]any)
+	if row["cross_border"] != "absent" || row["name"] != "极氪个人信息保护政策" {
+		t.Errorf("Zeekr's row: %v", row)
+	}
+	var names []string
+	for _, tp := range row["third_parties"].([]any) {
+		names = append(names, tp.(map[string]any)["value"].(string))
+	}
+	if !strings.Contains(strings.Join(names, " "), "浙江吉利汽车备件有限公司") {
+		t.Errorf("Zeekr's third parties: %v", names)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/store/sqlite"
 	"github.com/policywatch/policywatch/internal/testpages"
+	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
 
@@ -59,7 +60,7 @@ func benchComparePage(b *testing.B, cold bool) {
 	var size int
 	for b.Loop() {
 		if cold {
-			srv.diffs = newDiffCache(256)
+			srv.diffs = newMemo[pairKey, textdiff.Result](256)
 		}
 		w := httptest.NewRecorder()
 		srv.ServeHTTP(w, httptest.NewRequest("GET", url, nil))

@@ -145,7 +145,7 @@ func (s *Server) policyFromPath(w http.ResponseWriter, r *http.Request, p *page)
 
 // compare diffs two stored versions, through the cache.
 func (s *Server) compare(r *http.Request, from, to int64) (textdiff.Result, error) {
-	return s.diffs.get(from, to, func() (textdiff.Result, error) {
+	return s.diffs.get(pairKey{from, to}, func() (textdiff.Result, error) {
 		a, err := s.store.FindVersion(r.Context(), from)
 		if err != nil {
 			return textdiff.Result{}, err

@@ -22,6 +22,7 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch/internal/facts"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -54,7 +55,8 @@ type Server struct {
 	auth    *auth
 	pages   map[string]*template.Template
 	handler http.Handler
-	diffs   *diffCache
+	diffs   *memo[pairKey, textdiff.Result]
+	facts   *memo[int64, []facts.Fact] // by version
 	log     *slog.Logger
 }
 
@@ -67,7 +69,7 @@ func New(store policywatch.Store, opt Options) (*Server, error) {
 		opt.Zone = chinaTime
 	}
 	s := &Server{store: store, opt: opt, auth: newAuth(opt.AdminToken, opt.SecureCookie),
-		diffs: newDiffCache(256), log: opt.Logger}
+		diffs: newMemo[pairKey, textdiff.Result](256), facts: newMemo[int64, []facts.Fact](1024), log: opt.Logger}
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
@@ -104,6 +106,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /policies/{id}/resume", s.write(s.pausePolicy(false)))
 	mux.HandleFunc("POST /policies/{id}/check", s.write(s.checkPolicy))
 	mux.HandleFunc("POST /compare/analyze", s.write(s.reanalyze))
+	mux.HandleFunc("GET /policies/{id}/profile", s.read(s.profilePage))
+	mux.HandleFunc("GET /matrix", s.read(s.matrixPage))
 
 	mux.HandleFunc("GET /api/v1/policies", s.apiRead(s.apiPolicies))
 	mux.HandleFunc("GET /api/v1/policies/{id}", s.apiRead(s.apiPolicy))
@@ -114,6 +118,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PATCH /api/v1/policies/{id}", s.apiWrite(s.apiUpdatePolicy))
 	mux.HandleFunc("POST /api/v1/policies/{id}/check", s.apiWrite(s.apiCheckPolicy))
 	mux.HandleFunc("POST /api/v1/analyze", s.apiWrite(s.apiAnalyze))
+	mux.HandleFunc("GET /api/v1/policies/{id}/profile", s.apiRead(s.apiProfile))
+	mux.HandleFunc("GET /api/v1/matrix", s.apiRead(s.apiMatrix))
 
 	mux.HandleFunc("/", s.read(func(w http.ResponseWriter, r *http.Request, p *page) {
 		s.notFound(w, r, p)
@@ -335,6 +341,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"add":       func(a, b int) int { return a + b },
 		"join":      strings.Join,
 		"levelName": analyze.LevelName,
+		"deref":     func(b *bool) bool { return b != nil && *b },
 		// pair passes two values to a sub-template (the page and an item).
 		"pair": func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 	}
@@ -364,32 +371,30 @@ func parseTemplates() (map[string]*template.Template, error) {
 	return out, nil
 }
 
-// diffCache keeps recent comparisons: a policy page compares each version
-// with the one before, and those pairs do not change.
-type diffCache struct {
+// memo keeps the most recent results of a computation whose input never
+// changes under its key: stored versions are immutable, so a pair's diff
+// or a version's facts stay right for as long as they are kept.
+type memo[K comparable, V any] struct {
 	mu    sync.Mutex
 	max   int
-	order []diffKey
-	items map[diffKey]textdiff.Result
+	order []K
+	items map[K]V
 }
 
-type diffKey struct{ from, to int64 }
-
-func newDiffCache(n int) *diffCache {
-	return &diffCache{max: n, items: map[diffKey]textdiff.Result{}}
+func newMemo[K comparable, V any](n int) *memo[K, V] {
+	return &memo[K, V]{max: n, items: map[K]V{}}
 }
 
-func (c *diffCache) get(from, to int64, compute func() (textdiff.Result, error)) (textdiff.Result, error) {
-	k := diffKey{from, to}
+func (c *memo[K, V]) get(k K, compute func() (V, error)) (V, error) {
 	c.mu.Lock()
-	if res, ok := c.items[k]; ok {
+	if v, ok := c.items[k]; ok {
 		c.mu.Unlock()
-		return res, nil
+		return v, nil
 	}
 	c.mu.Unlock()
-	res, err := compute()
+	v, err := compute()
 	if err != nil {
-		return res, err
+		return v, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -399,7 +404,10 @@ func (c *diffCache) get(from, to int64, compute func() (textdiff.Result, error))
 			c.order = c.order[1:]
 		}
 		c.order = append(c.order, k)
-		c.items[k] = res
+		c.items[k] = v
 	}
-	return res, nil
+	return v, nil
 }
+
+// pairKey names a comparison of two versions.
+type pairKey struct{ from, to int64 }
