@@ -103,8 +103,17 @@ func Compare(oldText, newText string, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
 	oldNorm, newNorm := normalize.Text(oldText), normalize.Text(newText)
+	// The facts of the old version, the larger part of the work, are
+	// found while the diff and the new version's facts are.
+	var oldFacts []facts.Fact
+	done := make(chan struct{})
+	go func() {
+		oldFacts = facts.Extract(oldNorm)
+		close(done)
+	}()
 	res := textdiff.Compare(oldNorm, newNorm)
-	oldFacts, newFacts := facts.Extract(oldNorm), facts.Extract(newNorm)
+	newFacts := facts.Extract(newNorm)
+	<-done
 	added, removed := facts.Diff(oldFacts, newFacts)
 	a := &analysis{
 		res: res, model: model, lang: opt.Lang,
