@@ -42,8 +42,12 @@ func pair100KB(b *testing.B) (string, string) {
 	}
 	rng := rand.New(rand.NewPCG(4, 2))
 	edits := []func(string) string{
-		func(l string) string { return l + "我们还会收集您的人脸信息和精确位置信息，用于身份核验。" },
-		func(l string) string { return l + "我们会将上述信息共享给北京示例数据科技有限公司，用于广告投放。" },
+		func(l string) string {
+			return l + "我们还会收集您的人脸信息和精确位置信息，用于身份核验。"
+		},
+		func(l string) string {
+			return l + "我们会将上述信息共享给北京示例数据科技有限公司，用于广告投放。"
+		},
 		func(l string) string { return strings.Replace(l, "我们", "本公司", 1) },
 		func(l string) string {
 			if i := strings.Index(l, "。"); i > 0 {
