@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/internal/normalize"
+	"github.com/policywatch/policywatch/internal/store/postgres/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
 )
 
@@ -67,8 +68,16 @@ func policyPage(t *testing.T, name string) string {
 	return testpages.HTML(src, testpages.Options{Chrome: true, Charset: "utf-8"})
 }
 
-func TestTrackingFlow(t *testing.T) {
+func TestTrackingFlow(t *testing.T) { trackingFlow(t, newEnv(t)) }
+
+// The same flow with `--db postgres://…`.
+func TestTrackingFlowPostgres(t *testing.T) {
 	e := newEnv(t)
+	e.db = pgtest.NewDatabase(t)
+	trackingFlow(t, e)
+}
+
+func trackingFlow(t *testing.T, e *env) {
 	e.page = policyPage(t, "QQ")
 
 	var added map[string]any

@@ -1,5 +1,5 @@
 // Package store opens the configured storage back end. The back ends live in
-// subpackages (sqlite; postgres to come); storetest is the suite every back
+// subpackages (sqlite, postgres); storetest is the suite every back
 // end must pass.
 package store
 
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/store/postgres"
 	"github.com/policywatch/policywatch/internal/store/sqlite"
 )
 
@@ -22,8 +23,7 @@ func Open(ctx context.Context, dsn string) (policywatch.Store, error) {
 		dsn = DefaultDSN
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return nil, policywatch.Errorf(policywatch.ErrUnsupported,
-			"PostgreSQL is not supported by this build yet; use a SQLite file path")
+		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
 }
