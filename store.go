@@ -6,8 +6,8 @@ import (
 )
 
 // Store keeps platforms, policies, snapshots, versions and check runs.
-// Implementations: internal/store/sqlite (embedded, the default) and, later,
-// PostgreSQL; both must pass internal/store/storetest.
+// Implementations: internal/store/sqlite (embedded, the default) and
+// internal/store/postgres; both must pass internal/store/storetest.
 //
 // Lookups of a missing row return an *Error of class ErrNotFound.
 type Store interface {
@@ -52,7 +52,30 @@ type Store interface {
 	// policy's versions, newest first.
 	ListAnalyses(ctx context.Context, policyID int64) ([]Analysis, error)
 
+	// ListChanges returns versions recorded after another of their policy,
+	// newest capture first, as feeds list them.
+	ListChanges(ctx context.Context, f ChangeFilter) ([]Change, error)
+
 	Close() error
+}
+
+// ChangeFilter narrows ListChanges to one policy or one platform (zero
+// values: all) and to at most Limit changes (default 50).
+type ChangeFilter struct {
+	PolicyID int64
+	Platform string
+	Limit    int
+}
+
+// Change is a version of a policy and the version captured before it.
+type Change struct {
+	PolicyID    int64
+	Policy      string
+	Platform    string
+	URL         string
+	FromVersion int64
+	ToVersion   int64
+	CapturedAt  time.Time
 }
 
 // CheckRecord is everything one check writes.

@@ -66,7 +66,7 @@ unless --require-login (or POLICYWATCH_REQUIRE_LOGIN=1).`,
 				fmt.Fprintf(a.stderr, "policywatch: admin token for this run: %s (set POLICYWATCH_ADMIN_TOKEN to choose one)\n", token)
 			}
 			srv, err := web.New(a.store, web.Options{AdminToken: token, RequireLogin: requireLogin,
-				SecureCookie: secureCookie, Logger: a.logger, Checker: checker, Zone: a.cfg.Zone, Analyzer: a.analyzer()})
+				SecureCookie: secureCookie, Logger: a.logger, Checker: checker, Zone: a.cfg.Zone, Analyzer: a.analyzer(), BaseURL: environ("POLICYWATCH_BASE_URL")})
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -176,5 +177,58 @@ func TestMatrixPage(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(names, " "), "浙江吉利汽车备件有限公司") {
 		t.Errorf("Zeekr's third parties: %v", names)
+	}
+}
+
+func TestAtomFeeds(t *testing.T) {
+	f := newFixture(t, Options{BaseURL: "https://policywatch.example.org/"})
+	code, h, body := f.get("/feed.atom")
+	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("feed: %d %s", code, h.Get("Content-Type"))
+	}
+	var feed struct {
+		Title   string `xml:"title"`
+		Entries []struct {
+			Title string `xml:"title"`
+			ID    string `xml:"id"`
+			Link  struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+			Summary string `xml:"summary"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil {
+		t.Fatalf("not Atom: %v\n%s", err, body)
+	}
+	// The demo's one change (Zeekr) and the test policy's: first versions are no entries.
+	if len(feed.Entries) != 2 {
+		t.Fatalf("%d entries, want 2: %+v", len(feed.Entries), feed.Entries)
+	}
+	var zeekr = -1
+	for i, e := range feed.Entries {
+		if strings.Contains(e.Title, "极氪") {
+			zeekr = i
+		}
+	}
+	if zeekr < 0 {
+		t.Fatalf("no entry for the Zeekr change: %+v", feed.Entries)
+	}
+	e := feed.Entries[zeekr]
+	wantLink := fmt.Sprintf("https://policywatch.example.org/compare?from=%d&to=%d", f.zeekrFrom, f.zeekrTo)
+	if e.Link.Href != wantLink || !strings.Contains(e.Title, "轻微变更") || !strings.Contains(e.Summary, "浙江吉利汽车备件有限公司") {
+		t.Errorf("Zeekr entry: %+v", e)
+	}
+
+	_, _, platform := f.get("/platforms/" + url.PathEscape("极氪") + "/feed.atom?lang=en")
+	if strings.Count(platform, "<entry>") != 1 || !strings.Contains(platform, "minor") {
+		t.Errorf("platform feed:\n%s", platform)
+	}
+	v, _ := f.store.FindVersion(context.Background(), f.evilVersion)
+	_, _, single := f.get(fmt.Sprintf("/policies/%d/feed.atom", v.PolicyID))
+	if strings.Count(single, "<entry>") != 0 || !strings.Contains(single, "<feed") {
+		t.Errorf("a policy with one version has an empty feed:\n%s", single)
+	}
+	if code, _, _ := f.get("/policies/99999/feed.atom"); code != 404 {
+		t.Errorf("feed of a missing policy: %d", code)
 	}
 }

@@ -46,6 +46,9 @@ type Options struct {
 	// Analyzer writes reports asked for from the UI and API; default the
 	// built-in analysis. When it is a model, admins may ask for its report.
 	Analyzer analyze.Analyzer
+	// BaseURL is where users reach the server (for links in feeds); by
+	// default the scheme and host of each request.
+	BaseURL string
 }
 
 // Server is the web application.
@@ -108,6 +111,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /compare/analyze", s.write(s.reanalyze))
 	mux.HandleFunc("GET /policies/{id}/profile", s.read(s.profilePage))
 	mux.HandleFunc("GET /matrix", s.read(s.matrixPage))
+	mux.HandleFunc("GET /feed.atom", s.read(s.feedAll))
+	mux.HandleFunc("GET /platforms/{name}/feed.atom", s.read(s.feedPlatform))
+	mux.HandleFunc("GET /policies/{id}/feed.atom", s.read(s.feedPolicy))
 
 	mux.HandleFunc("GET /api/v1/policies", s.apiRead(s.apiPolicies))
 	mux.HandleFunc("GET /api/v1/policies/{id}", s.apiRead(s.apiPolicy))

@@ -693,3 +693,36 @@ func (s *Store) ListAnalyses(ctx context.Context, policyID int64) ([]policywatch
 	}
 	return out, rows.Err()
 }
+
+// ---- changes ----
+
+func (s *Store) ListChanges(ctx context.Context, f policywatch.ChangeFilter) ([]policywatch.Change, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	rows, err := s.pool.Query(ctx, `SELECT * FROM (
+		SELECT v.policy_id, p.name AS policy, pl.name AS platform, p.url,
+			(SELECT w.id FROM versions w WHERE w.policy_id = v.policy_id
+				AND (w.captured_at < v.captured_at OR (w.captured_at = v.captured_at AND w.id < v.id))
+				ORDER BY w.captured_at DESC, w.id DESC LIMIT 1) AS prev,
+			v.id, v.captured_at
+		FROM versions v JOIN policies p ON p.id = v.policy_id JOIN platforms pl ON pl.id = p.platform_id
+		WHERE ($1::bigint = 0 OR v.policy_id = $1) AND ($2::text = '' OR pl.name = $2)
+	) c WHERE prev IS NOT NULL ORDER BY captured_at DESC, id DESC LIMIT $3`,
+		f.PolicyID, f.Platform, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []policywatch.Change
+	for rows.Next() {
+		var c policywatch.Change
+		var at time.Time
+		if err := rows.Scan(&c.PolicyID, &c.Policy, &c.Platform, &c.URL, &c.FromVersion, &c.ToVersion, &at); err != nil {
+			return nil, err
+		}
+		c.CapturedAt = at.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"FailedWriteLeavesNothing", testFailedWriteLeavesNothing},
 		{"NotFound", testNotFound},
 		{"Analyses", testAnalyses},
+		{"ListChanges", testListChanges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -485,5 +486,46 @@ func testAnalyses(t *testing.T, s policywatch.Store) {
 	err = s.SaveAnalysis(ctx, &policywatch.Analysis{FromVersion: v1.ID, ToVersion: 99999, Engine: "builtin", Lang: "zh", Level: "none", Report: report, AnalyzedAt: t0})
 	if !policywatch.IsClass(err, policywatch.ErrNotFound) {
 		t.Fatalf("analysis of a missing version: %v", err)
+	}
+}
+
+func testListChanges(t *testing.T, s policywatch.Store) {
+	a := newPolicy(t, s, "极氪", "隐私政策", "https://example.com/a")
+	b := newPolicy(t, s, "腾讯", "QQ隐私保护指引", "https://example.com/b")
+	a1, a2, a3 := version("甲 第一版", t0), version("甲 第二版", t0.Add(time.Hour)), version("甲 第三版", t0.Add(3*time.Hour))
+	for i, v := range []*policywatch.Version{a1, a2, a3} {
+		record(t, s, check(a.ID, v.CapturedAt, v, fmt.Sprint("a", i)))
+	}
+	b1, b2 := version("乙 第一版", t0), version("乙 第二版", t0.Add(2*time.Hour))
+	for i, v := range []*policywatch.Version{b1, b2} {
+		record(t, s, check(b.ID, v.CapturedAt, v, fmt.Sprint("b", i)))
+	}
+	// An unchanged check adds no change.
+	record(t, s, check(b.ID, t0.Add(4*time.Hour), version("乙 第二版", t0.Add(4*time.Hour)), "b-again"))
+
+	all, err := s.ListChanges(ctx, policywatch.ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]int64{{a2.ID, a3.ID}, {b1.ID, b2.ID}, {a1.ID, a2.ID}}
+	if len(all) != len(want) {
+		t.Fatalf("changes: %+v", all)
+	}
+	for i, w := range want {
+		if all[i].FromVersion != w[0] || all[i].ToVersion != w[1] {
+			t.Errorf("change %d: %d→%d, want %d→%d", i, all[i].FromVersion, all[i].ToVersion, w[0], w[1])
+		}
+	}
+	if c := all[0]; c.Policy != "隐私政策" || c.Platform != "极氪" || c.URL != "https://example.com/a" || !c.CapturedAt.Equal(t0.Add(3*time.Hour)) || c.PolicyID != a.ID {
+		t.Errorf("change's policy: %+v", c)
+	}
+	if got, _ := s.ListChanges(ctx, policywatch.ChangeFilter{PolicyID: b.ID}); len(got) != 1 || got[0].ToVersion != b2.ID {
+		t.Errorf("one policy's changes: %+v", got)
+	}
+	if got, _ := s.ListChanges(ctx, policywatch.ChangeFilter{Platform: "极氪"}); len(got) != 2 {
+		t.Errorf("one platform's changes: %+v", got)
+	}
+	if got, _ := s.ListChanges(ctx, policywatch.ChangeFilter{Limit: 1}); len(got) != 1 || got[0].ToVersion != a3.ID {
+		t.Errorf("limit: %+v", got)
 	}
 }

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
+)
+
+// feedSize is how many changes a feed lists.
+const feedSize = 50
+
+// baseURL is where the server is reached from outside: the configured
+// one, else the scheme and host of the request.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opt.BaseURL != "" {
+		return strings.TrimSuffix(s.opt.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// feedAll, feedPlatform and feedPolicy serve the Atom feeds of changes.
+func (s *Server) feedAll(w http.ResponseWriter, r *http.Request, p *page) {
+	s.feed(w, r, p, policywatch.ChangeFilter{}, p.T("feed.all"), "/")
+}
+
+func (s *Server) feedPlatform(w http.ResponseWriter, r *http.Request, p *page) {
+	name := r.PathValue("name")
+	s.feed(w, r, p, policywatch.ChangeFilter{Platform: name}, p.T("feed.platform", name), "/?q="+url.QueryEscape(name))
+}
+
+func (s *Server) feedPolicy(w http.ResponseWriter, r *http.Request, p *page) {
+	pol, ok := s.policyFromPath(w, r, p)
+	if !ok {
+		return
+	}
+	s.feed(w, r, p, policywatch.ChangeFilter{PolicyID: pol.ID}, p.T("feed.policy", pol.Platform, pol.Name), fmt.Sprintf("/policies/%d", pol.ID))
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, p *page, f policywatch.ChangeFilter, title, home string) {
+	f.Limit = feedSize
+	changes, err := s.store.ListChanges(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	base := s.baseURL(r)
+	feed := &feeds.Feed{
+		Title:       "policywatch · " + title,
+		Link:        &feeds.Link{Href: base + home},
+		Description: p.T("feed.description"),
+		Updated:     time.Unix(0, 0).UTC(),
+	}
+	for _, c := range changes {
+		item := s.feedItem(r, p, base, c)
+		feed.Items = append(feed.Items, item)
+		if item.Updated.After(feed.Updated) {
+			feed.Updated = item.Updated
+		}
+	}
+	atom, err := feed.ToAtom()
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Write([]byte(atom))
+}
+
+// feedItem is one change: its level and summary from the stored analysis
+// (or one made now), linked to the comparison.
+func (s *Server) feedItem(r *http.Request, p *page, base string, c policywatch.Change) *feeds.Item {
+	link := fmt.Sprintf("%s/compare?from=%d&to=%d", base, c.FromVersion, c.ToVersion)
+	if p.Lang == "en" {
+		link += "&lang=en"
+	}
+	item := &feeds.Item{
+		Title:   fmt.Sprintf("%s · %s", c.Platform, c.Policy),
+		Link:    &feeds.Link{Href: link},
+		Id:      fmt.Sprintf("%s/compare?from=%d&to=%d", base, c.FromVersion, c.ToVersion),
+		Created: c.CapturedAt,
+		Updated: c.CapturedAt,
+	}
+	report, err := s.analysisFor(r.Context(), c.FromVersion, c.ToVersion, p.Lang)
+	if err != nil {
+		s.log.Warn("feed: no analysis", "from", c.FromVersion, "to", c.ToVersion, "err", err)
+		item.Description = p.T("feed.unanalysed")
+		return item
+	}
+	item.Title += " · " + analyze.LevelName(report.Level, p.Lang)
+	item.Description = report.Summary
+	if report.Conclusion != "" {
+		item.Description += " " + report.Conclusion
+	}
+	return item
+}
