@@ -17,6 +17,7 @@ import (
 	"github.com/policywatch/policywatch/internal/extract"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/jsonview"
+	"github.com/policywatch/policywatch/internal/metrics"
 	"github.com/policywatch/policywatch/internal/normalize"
 )
 
@@ -120,6 +121,12 @@ func (c *Checker) CheckMany(ctx context.Context, ids []int64, concurrency int, p
 
 // Check checks one policy now and records the outcome.
 func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
+	o := c.check(ctx, policyID)
+	metrics.ObserveCheck(string(o.Result), string(o.ErrorClass), o.Renderer, o.Duration)
+	return o
+}
+
+func (c *Checker) check(ctx context.Context, policyID int64) Outcome {
 	start := c.opt.Now()
 	p, err := c.store.FindPolicy(ctx, policyID)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -231,4 +232,45 @@ func TestAtomFeeds(t *testing.T) {
 	if code, _, _ := f.get("/policies/99999/feed.atom"); code != 404 {
 		t.Errorf("feed of a missing policy: %d", code)
 	}
+}
+
+func TestMetricsAndHealth(t *testing.T) {
+	f := newFixture(t, Options{})
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusGone)
+	}))
+	defer site.Close()
+	code, created, _ := apiDo(t, f, "POST", "/api/v1/policies", testToken, fmt.Sprintf(`{"url": %q, "name": "n", "platform": "p"}`, site.URL+"/x"))
+	if code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	apiDo(t, f, "POST", "/api/v1/policies/"+created["id"].(string)+"/check", testToken, "")
+
+	code, h, body := f.get("/metrics")
+	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") {
+		t.Fatalf("metrics: %d %s", code, h.Get("Content-Type"))
+	}
+	for _, want := range []string{`policywatch_checks_total{error_class="http_status",result="failed"}`,
+		"policywatch_check_duration_seconds_bucket", "policywatch_due_policies ", "go_goroutines"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, grep(body, "policywatch_"))
+		}
+	}
+	if code, _, body := f.get("/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("health: %d %q", code, body)
+	}
+	f.store.Close()
+	if code, _, _ := f.get("/healthz"); code != http.StatusServiceUnavailable {
+		t.Errorf("health with the database closed: %d", code)
+	}
+}
+
+func grep(text, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

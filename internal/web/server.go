@@ -90,7 +90,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /healthz", s.health)
+	mux.Handle("GET /metrics", s.metricsHandler())
 
 	mux.HandleFunc("GET /{$}", s.read(s.home))
 	mux.HandleFunc("GET /policies/{id}", s.read(s.policyPage))

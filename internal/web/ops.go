@@ -1,0 +1,48 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/policywatch/policywatch/internal/metrics"
+)
+
+// health answers 200 "ok" when the database answers, 503 otherwise: a
+// load balancer or supervisor can act on it.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.store.LatestVersion(ctx, 0); err != nil {
+		s.log.Error("health: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// metricsHandler serves /metrics: the process's metrics plus the number of
+// policies due for a check (the queue's depth).
+func (s *Server) metricsHandler() http.Handler {
+	reg := prometheus.NewRegistry()
+	if c := s.opt.Checker; c != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "policywatch_due_policies",
+			Help: "Policies whose next check is due (the queue's depth).",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			ids, err := c.Due(ctx, time.Now())
+			if err != nil {
+				return -1
+			}
+			return float64(len(ids))
+		}))
+	}
+	return metrics.Handler(reg)
+}
