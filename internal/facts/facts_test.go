@@ -263,6 +263,11 @@ func TestStatements(t *testing.T) {
 		{text: "您可以要求我们提供个人信息副本。", typ: Right, value: "获取副本"},
 		{text: "删除后，我们可能不会立即从备份系统中删除相应的副本。", typ: Right, value: "获取副本", absent: true},
 		{text: "您可以在设置中注销您的账号。", typ: Right, value: "注销账号"},
+		{text: "我们会按照法律法规规定，将境内收集的用户个人信息存储于中国杭州。", typ: StorageLocation, value: "中国杭州"},
+		{text: "您的信息存储在中国境内的服务器上。", typ: StorageLocation, value: "中国境内"},
+		{text: "我们的产品和/或服务中可能会包含第三方SDK，该第三方可能会处理您的信息。", typ: SDK, absent: true},
+		{text: "我们使用设备指纹识别异常登录。", typ: PI, value: "设备指纹"},
+		{text: "我们使用设备指纹识别异常登录。", typ: PI, value: "指纹", absent: true},
 	}
 	for _, tc := range cases {
 		var got []Fact

@@ -55,9 +55,12 @@ func Build(text string, fs []facts.Fact, lang string) *Profile {
 	p := &Profile{Groups: group(fs), Sensitive: sensitive(fs)}
 	w := wordsFor(lang)
 	p.Checks = []Check{
-		checkOperator(fs, w), checkContact(fs, w), checkAccountDeletion(fs, w), checkResponseTime(fs, w),
+		checkStated(fs, w, "operator", facts.Operator),
+		checkStated(fs, w, "contact", facts.ContactPhone, facts.ContactEmail, facts.ContactAddress),
+		checkAccountDeletion(fs, w), checkResponseTime(fs, w),
 		checkRecipients(fs, lines, w), checkMinors(fs, w), checkSensitiveMarked(p.Sensitive, lines, w),
-		checkStorage(fs, w), checkCrossBorder(fs, w), checkDates(fs, w),
+		checkStated(fs, w, "storage_location", facts.StorageLocation), checkCrossBorder(fs, w),
+		checkStated(fs, w, "dates", facts.DateUpdated, facts.DateEffective),
 	}
 	for i := range p.Checks {
 		c := &p.Checks[i]
@@ -147,29 +150,21 @@ func values(fs []facts.Fact) []string {
 	return out
 }
 
+// checkStated passes when the policy states any fact of the types; the
+// detail is what it states, the evidence where.
+func checkStated(fs []facts.Fact, w words, id string, types ...string) Check {
+	c := w.check(id)
+	if found := ofType(fs, types...); len(found) > 0 {
+		c.Pass, c.Lines, c.Detail = true, linesOf(found), strings.Join(values(found), w.sep)
+		return c
+	}
+	c.Detail = w.msg[id+".none"]
+	return c
+}
+
 // check starts an item with its words.
 func (w words) check(id string) Check {
 	return Check{ID: id, Title: w.titles[id], Basis: w.bases[id]}
-}
-
-func checkOperator(fs []facts.Fact, w words) Check {
-	c := w.check("operator")
-	if ops := ofType(fs, facts.Operator); len(ops) > 0 {
-		c.Pass, c.Lines, c.Detail = true, linesOf(ops), strings.Join(values(ops), w.sep)
-		return c
-	}
-	c.Detail = w.msg["operator.none"]
-	return c
-}
-
-func checkContact(fs []facts.Fact, w words) Check {
-	c := w.check("contact")
-	if cs := ofType(fs, facts.ContactPhone, facts.ContactEmail, facts.ContactAddress); len(cs) > 0 {
-		c.Pass, c.Lines, c.Detail = true, linesOf(cs), strings.Join(values(cs), w.sep)
-		return c
-	}
-	c.Detail = w.msg["contact.none"]
-	return c
 }
 
 func checkAccountDeletion(fs []facts.Fact, w words) Check {
@@ -319,16 +314,6 @@ func checkSensitiveMarked(sens []facts.Fact, lines []string, w words) Check {
 	return c
 }
 
-func checkStorage(fs []facts.Fact, w words) Check {
-	c := w.check("storage_location")
-	if st := ofType(fs, facts.StorageLocation); len(st) > 0 {
-		c.Pass, c.Lines, c.Detail = true, linesOf(st), strings.Join(values(st), w.sep)
-		return c
-	}
-	c.Detail = w.msg["storage_location.none"]
-	return c
-}
-
 func checkCrossBorder(fs []facts.Fact, w words) Check {
 	c := w.check("cross_border")
 	cb := ofType(fs, facts.CrossBorder)
@@ -338,16 +323,6 @@ func checkCrossBorder(fs []facts.Fact, w words) Check {
 	}
 	c.Pass, c.Lines = true, linesOf(cb)
 	c.Detail = w.stated[CrossBorderStatus(fs)]
-	return c
-}
-
-func checkDates(fs []facts.Fact, w words) Check {
-	c := w.check("dates")
-	if ds := ofType(fs, facts.DateUpdated, facts.DateEffective); len(ds) > 0 {
-		c.Pass, c.Lines, c.Detail = true, linesOf(ds), strings.Join(values(ds), w.sep)
-		return c
-	}
-	c.Detail = w.msg["dates.none"]
 	return c
 }
 

@@ -145,11 +145,7 @@ type matrixRow struct {
 
 // matrix builds the rows for every policy with a version (optionally of
 // one platform), computing facts in parallel where they are not cached.
-func (s *Server) matrix(ctx context.Context, platform string) ([]matrixRow, error) {
-	policies, err := s.store.ListPolicies(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) matrix(ctx context.Context, policies []policywatch.PolicySummary, platform string) ([]matrixRow, error) {
 	var todo []policywatch.PolicySummary
 	for _, p := range policies {
 		if p.Versions > 0 && (platform == "" || p.Platform == platform) {
@@ -231,22 +227,25 @@ type matrixCell struct {
 
 func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 	platform := r.URL.Query().Get("platform")
-	rows, err := s.matrix(r.Context(), platform)
+	policies, err := s.store.ListPolicies(r.Context())
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	rows, err := s.matrix(r.Context(), policies, platform)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
 	data := matrixData{Platform: platform}
-	if all, err := s.store.ListPolicies(r.Context()); err == nil {
-		seen := map[string]bool{}
-		for _, pol := range all {
-			if !seen[pol.Platform] {
-				seen[pol.Platform] = true
-				data.Platforms = append(data.Platforms, pol.Platform)
-			}
+	seen := map[string]bool{}
+	for _, pol := range policies {
+		if !seen[pol.Platform] {
+			seen[pol.Platform] = true
+			data.Platforms = append(data.Platforms, pol.Platform)
 		}
-		sort.Strings(data.Platforms)
 	}
+	sort.Strings(data.Platforms)
 	for _, c := range profile.SensitiveCategories {
 		for _, row := range rows {
 			if len(row.Sensitive[c]) > 0 {
@@ -288,7 +287,11 @@ type matrixJSON struct {
 }
 
 func (s *Server) apiMatrix(w http.ResponseWriter, r *http.Request) (any, error) {
-	rows, err := s.matrix(r.Context(), r.URL.Query().Get("platform"))
+	policies, err := s.store.ListPolicies(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.matrix(r.Context(), policies, r.URL.Query().Get("platform"))
 	if err != nil {
 		return nil, err
 	}
