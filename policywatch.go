@@ -146,7 +146,10 @@ type Version struct {
 	CompareHash string // of the comparison key: equal hashes mean equal words
 	Chars       int    // characters (code points) of the normalized text
 	Extractor   string // extractor version that produced Text
-	Source      string // "check" or "import"
+	Source      string // "check", "import" or "reextract"
+	// Technical marks a re-extraction of a stored snapshot by a newer
+	// extractor: the policy did not change.
+	Technical bool
 }
 
 // Analysis is a stored change report between two versions of a policy,

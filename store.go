@@ -53,8 +53,40 @@ type Store interface {
 	ListAnalyses(ctx context.Context, policyID int64) ([]Analysis, error)
 
 	// ListChanges returns versions recorded after another of their policy,
-	// newest capture first, as feeds list them.
+	// newest capture first, as feeds list them; technical re-extractions
+	// are not changes.
 	ListChanges(ctx context.Context, f ChangeFilter) ([]Change, error)
+
+	// RecordReextraction stores v, the text a newer extractor made of the
+	// snapshot of an existing version (v.PolicyID, v.SnapshotID and
+	// v.CapturedAt copied from it), as a technical version. It returns
+	// false, storing nothing, when a version of that snapshot already has
+	// the same text.
+	RecordReextraction(ctx context.Context, v *Version) (bool, error)
+
+	// PendingChanges returns changes recorded by checks whose notifications
+	// have not been made yet, oldest first; MarkChangeNotified clears one.
+	PendingChanges(ctx context.Context, limit int) ([]Change, error)
+	MarkChangeNotified(ctx context.Context, versionID int64) error
+
+	// AcquireHostSlot takes one of a host's limit slots for holder until
+	// ttl passes (a dead holder's slot frees itself), so that every worker
+	// on every machine together keeps to the limit. ok is false when all
+	// are taken.
+	AcquireHostSlot(ctx context.Context, host string, limit int, holder string, ttl time.Duration) (slot int, ok bool, err error)
+	ReleaseHostSlot(ctx context.Context, host string, slot int, holder string) error
+
+	CreateSubscription(ctx context.Context, s *Subscription) error
+	ListSubscriptions(ctx context.Context) ([]Subscription, error)
+	DeleteSubscription(ctx context.Context, id int64) error
+
+	// AddDeliveries stores the deliveries not stored yet (by subscription
+	// and event key), setting their ID; those already stored keep ID 0.
+	AddDeliveries(ctx context.Context, ds []*Delivery) error
+	FindDelivery(ctx context.Context, id int64) (*Delivery, error)
+	// UpdateDelivery saves a delivery's status, attempts, error and times.
+	UpdateDelivery(ctx context.Context, d *Delivery) error
+	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
 
 	Close() error
 }
@@ -94,6 +126,13 @@ type CheckRecord struct {
 	// FailingAfter is the number of consecutive failures after which the
 	// policy's status becomes failing.
 	FailingAfter int
+	// NextCheckAt is when the policy is due again; zero means one interval
+	// after the check started.
+	NextCheckAt time.Time
+
+	// Set by RecordCheck: the policy's status before and after the check,
+	// so that becoming failing and recovering can be announced once.
+	StatusBefore, StatusAfter Status
 }
 
 // DefaultFailingAfter is how many failed checks in a row make a policy

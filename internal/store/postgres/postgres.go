@@ -432,18 +432,23 @@ func insertVersion(ctx context.Context, tx pgx.Tx, snap *policywatch.Snapshot, v
 		}
 		v.SnapshotID = snap.ID
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO versions
-		(policy_id, snapshot_id, captured_at, text, sha256, compare_hash, chars, extractor, source)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		v.PolicyID, nullID(v.SnapshotID), ms(v.CapturedAt), compress.Compress([]byte(v.Text)),
-		v.SHA256, v.CompareHash, v.Chars, v.Extractor, v.Source).Scan(&v.ID)
-	if err != nil {
+	// Only a change a check found is news; a back-fill is history.
+	announce := existing > 0 && v.Source == "check"
+	if err := storeVersion(ctx, tx, v, announce); err != nil {
 		return "", err
 	}
 	if existing == 0 {
 		return policywatch.ResultFirst, nil
 	}
 	return policywatch.ResultChanged, nil
+}
+
+func storeVersion(ctx context.Context, tx pgx.Tx, v *policywatch.Version, announce bool) error {
+	return tx.QueryRow(ctx, `INSERT INTO versions
+		(policy_id, snapshot_id, captured_at, text, sha256, compare_hash, chars, extractor, source, technical, notify_pending)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		v.PolicyID, nullID(v.SnapshotID), ms(v.CapturedAt), compress.Compress([]byte(v.Text)),
+		v.SHA256, v.CompareHash, v.Chars, v.Extractor, v.Source, v.Technical, announce).Scan(&v.ID)
 }
 
 func insertRun(ctx context.Context, tx pgx.Tx, run *policywatch.CheckRun) error {
@@ -463,31 +468,41 @@ func updateAfterCheck(ctx context.Context, tx pgx.Tx, rec *policywatch.CheckReco
 		failingAfter = policywatch.DefaultFailingAfter
 	}
 	started := ms(run.StartedAt)
-	var tag pgconn.CommandTag
+	var next *time.Time
+	if !rec.NextCheckAt.IsZero() {
+		next = nullTime(rec.NextCheckAt)
+	}
+	var before, after string
+	if err := tx.QueryRow(ctx, `SELECT status FROM policies WHERE id = $1`, run.PolicyID).Scan(&before); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notFound("policy", run.PolicyID)
+		}
+		return err
+	}
 	var err error
 	if run.Result == policywatch.ResultFailed {
-		tag, err = tx.Exec(ctx, `UPDATE policies SET
+		err = tx.QueryRow(ctx, `UPDATE policies SET
 			consecutive_failures = consecutive_failures + 1,
 			last_error = $1, last_error_class = $2,
 			status = CASE WHEN status = 'paused' THEN status WHEN consecutive_failures + 1 >= $3::int THEN 'failing' ELSE status END,
-			last_checked_at = $4::timestamptz, next_check_at = $4::timestamptz + make_interval(secs => interval_seconds)
-			WHERE id = $5`,
-			run.Error, string(run.ErrorClass), failingAfter, started, run.PolicyID)
+			last_checked_at = $4::timestamptz,
+			next_check_at = coalesce($6::timestamptz, $4::timestamptz + make_interval(secs => interval_seconds))
+			WHERE id = $5 RETURNING status`,
+			run.Error, string(run.ErrorClass), failingAfter, started, run.PolicyID, next).Scan(&after)
 	} else {
-		tag, err = tx.Exec(ctx, `UPDATE policies SET
+		err = tx.QueryRow(ctx, `UPDATE policies SET
 			consecutive_failures = 0, last_error = '', last_error_class = '',
 			status = CASE WHEN status = 'paused' THEN status ELSE 'active' END,
-			last_checked_at = $1::timestamptz, next_check_at = $1::timestamptz + make_interval(secs => interval_seconds),
+			last_checked_at = $1::timestamptz,
+			next_check_at = coalesce($4::timestamptz, $1::timestamptz + make_interval(secs => interval_seconds)),
 			last_changed_at = GREATEST(last_changed_at, $2::timestamptz)
-			WHERE id = $3`,
-			started, changedAt, run.PolicyID)
+			WHERE id = $3 RETURNING status`,
+			started, changedAt, run.PolicyID, next).Scan(&after)
 	}
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
-		return notFound("policy", run.PolicyID)
-	}
+	rec.StatusBefore, rec.StatusAfter = policywatch.Status(before), policywatch.Status(after)
 	if st := rec.State; st != nil {
 		_, err = tx.Exec(ctx, `UPDATE policies SET etag = $1, last_modified = $2, raw_sha256 = $3, held_hash = $4 WHERE id = $5`,
 			st.ETag, st.LastModified, st.RawSHA256, st.HeldHash, run.PolicyID)
@@ -517,14 +532,14 @@ func (s *Store) ImportVersion(ctx context.Context, snap *policywatch.Snapshot, v
 
 // ---- versions, snapshots, runs ----
 
-const versionColumns = `id, policy_id, snapshot_id, captured_at, sha256, compare_hash, chars, extractor, source`
+const versionColumns = `id, policy_id, snapshot_id, captured_at, sha256, compare_hash, chars, extractor, source, technical`
 
 func scanVersion(row pgx.Row, extra ...any) (*policywatch.Version, error) {
 	var v policywatch.Version
 	var snap *int64
 	var captured time.Time
 	if err := row.Scan(append([]any{&v.ID, &v.PolicyID, &snap, &captured, &v.SHA256, &v.CompareHash,
-		&v.Chars, &v.Extractor, &v.Source}, extra...)...); err != nil {
+		&v.Chars, &v.Extractor, &v.Source, &v.Technical}, extra...)...); err != nil {
 		return nil, err
 	}
 	if snap != nil {
@@ -707,7 +722,7 @@ func (s *Store) ListChanges(ctx context.Context, f policywatch.ChangeFilter) ([]
 				ORDER BY w.captured_at DESC, w.id DESC LIMIT 1) AS prev,
 			v.id, v.captured_at
 		FROM versions v JOIN policies p ON p.id = v.policy_id JOIN platforms pl ON pl.id = p.platform_id
-		WHERE ($1::bigint = 0 OR v.policy_id = $1) AND ($2::text = '' OR pl.name = $2)
+		WHERE ($1::bigint = 0 OR v.policy_id = $1) AND ($2::text = '' OR pl.name = $2) AND NOT v.technical
 	) c WHERE prev IS NOT NULL ORDER BY captured_at DESC, id DESC LIMIT $3`,
 		f.PolicyID, f.Platform, f.Limit)
 	if err != nil {

@@ -402,21 +402,28 @@ func insertVersion(ctx context.Context, tx *sql.Tx, snap *policywatch.Snapshot, 
 		}
 		v.SnapshotID = snap.ID
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO versions
-		(policy_id, snapshot_id, captured_at, text, sha256, compare_hash, chars, extractor, source)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.PolicyID, nullID(v.SnapshotID), v.CapturedAt.UnixMilli(), compress.Compress([]byte(v.Text)),
-		v.SHA256, v.CompareHash, v.Chars, v.Extractor, v.Source)
-	if err != nil {
-		return "", err
-	}
-	if v.ID, err = res.LastInsertId(); err != nil {
+	// Only a change a check found is news; a back-fill is history.
+	announce := existing > 0 && v.Source == "check"
+	if err := storeVersion(ctx, tx, v, announce); err != nil {
 		return "", err
 	}
 	if existing == 0 {
 		return policywatch.ResultFirst, nil
 	}
 	return policywatch.ResultChanged, nil
+}
+
+func storeVersion(ctx context.Context, tx *sql.Tx, v *policywatch.Version, announce bool) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO versions
+		(policy_id, snapshot_id, captured_at, text, sha256, compare_hash, chars, extractor, source, technical, notify_pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.PolicyID, nullID(v.SnapshotID), v.CapturedAt.UnixMilli(), compress.Compress([]byte(v.Text)),
+		v.SHA256, v.CompareHash, v.Chars, v.Extractor, v.Source, v.Technical, announce)
+	if err != nil {
+		return err
+	}
+	v.ID, err = res.LastInsertId()
+	return err
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
@@ -443,31 +450,39 @@ func updateAfterCheck(ctx context.Context, tx *sql.Tx, rec *policywatch.CheckRec
 		failingAfter = policywatch.DefaultFailingAfter
 	}
 	started := run.StartedAt.UnixMilli()
+	var next sql.NullInt64
+	if !rec.NextCheckAt.IsZero() {
+		next = sql.NullInt64{Int64: rec.NextCheckAt.UnixMilli(), Valid: true}
+	}
+	var before, after string
+	if err := tx.QueryRowContext(ctx, `SELECT status FROM policies WHERE id = ?`, run.PolicyID).Scan(&before); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("policy", run.PolicyID)
+		}
+		return err
+	}
 	var err error
-	var res sql.Result
 	if run.Result == policywatch.ResultFailed {
-		res, err = tx.ExecContext(ctx, `UPDATE policies SET
+		err = tx.QueryRowContext(ctx, `UPDATE policies SET
 			consecutive_failures = consecutive_failures + 1,
 			last_error = ?, last_error_class = ?,
 			status = CASE WHEN status = 'paused' THEN status WHEN consecutive_failures + 1 >= ? THEN 'failing' ELSE status END,
-			last_checked_at = ?, next_check_at = ? + interval_seconds * 1000
-			WHERE id = ?`,
-			run.Error, string(run.ErrorClass), failingAfter, started, started, run.PolicyID)
+			last_checked_at = ?, next_check_at = coalesce(?, ? + interval_seconds * 1000)
+			WHERE id = ? RETURNING status`,
+			run.Error, string(run.ErrorClass), failingAfter, started, next, started, run.PolicyID).Scan(&after)
 	} else {
-		res, err = tx.ExecContext(ctx, `UPDATE policies SET
+		err = tx.QueryRowContext(ctx, `UPDATE policies SET
 			consecutive_failures = 0, last_error = '', last_error_class = '',
 			status = CASE WHEN status = 'paused' THEN status ELSE 'active' END,
-			last_checked_at = ?, next_check_at = ? + interval_seconds * 1000,
+			last_checked_at = ?, next_check_at = coalesce(?, ? + interval_seconds * 1000),
 			last_changed_at = CASE WHEN ? IS NULL THEN last_changed_at ELSE max(coalesce(last_changed_at, 0), ?) END
-			WHERE id = ?`,
-			started, started, changedAt, changedAt, run.PolicyID)
+			WHERE id = ? RETURNING status`,
+			started, next, started, changedAt, changedAt, run.PolicyID).Scan(&after)
 	}
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("policy", run.PolicyID)
-	}
+	rec.StatusBefore, rec.StatusAfter = policywatch.Status(before), policywatch.Status(after)
 	if st := rec.State; st != nil {
 		_, err = tx.ExecContext(ctx, `UPDATE policies SET etag = ?, last_modified = ?, raw_sha256 = ?, held_hash = ? WHERE id = ?`,
 			st.ETag, st.LastModified, st.RawSHA256, st.HeldHash, run.PolicyID)
@@ -494,14 +509,14 @@ func (s *Store) ImportVersion(ctx context.Context, snap *policywatch.Snapshot, v
 
 // ---- versions, snapshots, runs ----
 
-const versionColumns = `id, policy_id, snapshot_id, captured_at, sha256, compare_hash, chars, extractor, source`
+const versionColumns = `id, policy_id, snapshot_id, captured_at, sha256, compare_hash, chars, extractor, source, technical`
 
 func scanVersion(row scanner, extra ...any) (*policywatch.Version, error) {
 	var v policywatch.Version
 	var snap sql.NullInt64
 	var captured int64
 	if err := row.Scan(append([]any{&v.ID, &v.PolicyID, &snap, &captured, &v.SHA256, &v.CompareHash,
-		&v.Chars, &v.Extractor, &v.Source}, extra...)...); err != nil {
+		&v.Chars, &v.Extractor, &v.Source, &v.Technical}, extra...)...); err != nil {
 		return nil, err
 	}
 	v.SnapshotID = snap.Int64
@@ -680,7 +695,7 @@ func (s *Store) ListChanges(ctx context.Context, f policywatch.ChangeFilter) ([]
 				ORDER BY w.captured_at DESC, w.id DESC LIMIT 1) AS prev,
 			v.id, v.captured_at
 		FROM versions v JOIN policies p ON p.id = v.policy_id JOIN platforms pl ON pl.id = p.platform_id
-		WHERE (? = 0 OR v.policy_id = ?) AND (? = '' OR pl.name = ?)
+		WHERE (? = 0 OR v.policy_id = ?) AND (? = '' OR pl.name = ?) AND v.technical = 0
 	) WHERE prev IS NOT NULL ORDER BY captured_at DESC, id DESC LIMIT ?`,
 		f.PolicyID, f.PolicyID, f.Platform, f.Platform, f.Limit)
 	if err != nil {

@@ -35,6 +35,12 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"NotFound", testNotFound},
 		{"Analyses", testAnalyses},
 		{"ListChanges", testListChanges},
+		{"StatusTransitionsAndNextCheck", testStatusTransitionsAndNextCheck},
+		{"Reextraction", testReextraction},
+		{"PendingChanges", testPendingChanges},
+		{"HostSlots", testHostSlots},
+		{"Subscriptions", testSubscriptions},
+		{"Deliveries", testDeliveries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,98 @@
+package policywatch
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Subscription asks for a notification of every change of the policies it
+// covers (one policy, one platform, or all) at or above a level; an admin
+// subscription gets failing and recovered alerts instead.
+type Subscription struct {
+	ID        int64
+	Kind      string // webhook, shoutrrr, email (internal/notify)
+	Target    string // URL or e-mail address
+	Format    string // webhook format: "", auto, json, dingtalk, feishu, wecom
+	Platform  string // "" = every platform
+	PolicyID  int64  // 0 = every policy (of Platform)
+	MinLevel  string // "" = every change
+	Admin     bool
+	Lang      string // zh or en
+	CreatedAt time.Time
+}
+
+// Covers reports whether a change of the policy at the level concerns s.
+func (s Subscription) Covers(policyID int64, platform, level string) bool {
+	if s.Admin {
+		return false
+	}
+	if s.PolicyID != 0 && s.PolicyID != policyID {
+		return false
+	}
+	if s.Platform != "" && s.Platform != platform {
+		return false
+	}
+	return LevelAtLeast(level, s.MinLevel)
+}
+
+// CoversAlert reports whether a failing or recovered alert about the policy
+// concerns s.
+func (s Subscription) CoversAlert(policyID int64, platform string) bool {
+	return s.Admin && (s.PolicyID == 0 || s.PolicyID == policyID) && (s.Platform == "" || s.Platform == platform)
+}
+
+// Levels are the analysis levels from least to most serious.
+var Levels = []string{"none", "editorial", "minor", "substantive", "major"}
+
+// ParseLevel validates a --min-level value.
+func ParseLevel(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || slices.Contains(Levels, s) {
+		return s, nil
+	}
+	return "", fmt.Errorf("unknown level %q (want %s)", s, strings.Join(Levels, ", "))
+}
+
+// LevelAtLeast reports whether level is at or above min ("" is no minimum).
+// An unknown level (no analysis could be made) passes every minimum: better
+// a notification too many than a change missed.
+func LevelAtLeast(level, min string) bool {
+	if min == "" {
+		return true
+	}
+	i := slices.Index(Levels, level)
+	return i < 0 || i >= slices.Index(Levels, min)
+}
+
+// Delivery states.
+const (
+	DeliveryPending = "pending" // not sent yet, or being retried
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed" // gave up: a permanent error or too many attempts
+)
+
+// Delivery is one notification to one subscription.
+type Delivery struct {
+	ID             int64
+	SubscriptionID int64
+	Event          string // change, failing, recovered
+	EventKey       string // one delivery per subscription and key (e.g. change:<version>)
+	PolicyID       int64
+	ToVersion      int64  // the new version of a change
+	Payload        []byte // the message as JSON
+	Status         string
+	Attempts       int
+	LastError      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	SentAt         time.Time // zero until sent
+}
+
+// DeliveryFilter narrows ListDeliveries (zero values: all), newest first.
+type DeliveryFilter struct {
+	Status         string
+	SubscriptionID int64
+	Limit          int // default 100
+}
