@@ -38,6 +38,11 @@ type Options struct {
 	// then (default Chinese; others are made when first asked for).
 	Analyzer      analyze.Analyzer
 	AnalysisLangs []string
+	// RetryBase is how soon a failed check is retried; it doubles with each
+	// failure in a row. Default DefaultRetryBase.
+	RetryBase time.Duration
+	// Random feeds the schedule's jitter; default math/rand.
+	Random func() float64
 }
 
 // Checker checks policies. It is safe for concurrent use.
@@ -71,6 +76,9 @@ func New(store policywatch.Store, fetcher *fetch.Client, renderer Renderer, opt 
 	if opt.AnalysisLangs == nil {
 		opt.AnalysisLangs = []string{"zh"}
 	}
+	if opt.RetryBase <= 0 {
+		opt.RetryBase = DefaultRetryBase
+	}
 	return &Checker{store: store, fetcher: fetcher, browser: renderer, opt: opt}
 }
 
@@ -84,6 +92,19 @@ type Outcome struct {
 	Error      string
 	Renderer   string // "http" or "browser"
 	Duration   time.Duration
+	// The policy's status before and after the check: failing → active is
+	// a recovery, active → failing needs an admin's attention.
+	StatusBefore, StatusAfter policywatch.Status
+}
+
+// BecameFailing reports whether this check made the policy failing.
+func (o Outcome) BecameFailing() bool {
+	return o.StatusAfter == policywatch.StatusFailing && o.StatusBefore != policywatch.StatusFailing
+}
+
+// Recovered reports whether this check ended the policy's failing.
+func (o Outcome) Recovered() bool {
+	return o.StatusBefore == policywatch.StatusFailing && o.StatusAfter == policywatch.StatusActive
 }
 
 // CheckMany checks policies with up to concurrency checks at a time (the
@@ -152,6 +173,11 @@ func (c *Checker) check(ctx context.Context, policyID int64) Outcome {
 	rec.Run.PolicyID, rec.Run.StartedAt = p.ID, start
 	rec.Run.Duration = c.opt.Now().Sub(start)
 	rec.FailingAfter = c.opt.FailingAfter
+	failures := 0
+	if rec.Run.Result == policywatch.ResultFailed {
+		failures = p.ConsecutiveFailures + 1
+	}
+	rec.NextCheckAt = NextCheck(start, p.Interval, failures, c.opt.FailingAfter, c.opt.RetryBase, c.opt.Random)
 	if err := c.store.RecordCheck(ctx, rec); err != nil {
 		c.opt.Logger.Error("cannot record check", "policy", p.ID, "name", describe(p), "err", err)
 		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrInternal, "cannot record the check: %v", err), rec.Run.Duration)
@@ -162,6 +188,7 @@ func (c *Checker) check(ctx context.Context, policyID int64) Outcome {
 	o := Outcome{
 		PolicyID: p.ID, Policy: describe(p), Result: rec.Run.Result, VersionID: rec.Run.VersionID,
 		ErrorClass: rec.Run.ErrorClass, Error: rec.Run.Error, Renderer: run.renderer, Duration: rec.Run.Duration,
+		StatusBefore: rec.StatusBefore, StatusAfter: rec.StatusAfter,
 	}
 	c.opt.Logger.Debug("checked", "policy", o.PolicyID, "name", o.Policy, "result", o.Result, "version", o.VersionID,
 		"renderer", o.Renderer, "ms", o.Duration.Milliseconds(), "error", o.Error)
