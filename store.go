@@ -16,7 +16,8 @@ type Store interface {
 	// platform and name, or the same URL and selector, is ErrAlreadyExists.
 	CreatePolicy(ctx context.Context, p *Policy) error
 	// UpdatePolicy saves p's settings (name, kind, URL, selectors, render
-	// mode, interval, status). Check outcomes are saved by RecordCheck.
+	// mode, interval, status) and, when set, its next check time. Check
+	// outcomes are saved by RecordCheck.
 	UpdatePolicy(ctx context.Context, p *Policy) error
 	FindPolicy(ctx context.Context, id int64) (*Policy, error)
 	FindPolicyByName(ctx context.Context, platform, name string) (*Policy, error)

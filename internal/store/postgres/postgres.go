@@ -259,9 +259,10 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *policywatch.Policy) error {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE policies SET platform_id = $1, name = $2, kind = $3, url = $4, select_css = $5,
-			remove_css = $6, render = $7, interval_seconds = $8, status = $9 WHERE id = $10`,
+			remove_css = $6, render = $7, interval_seconds = $8, status = $9,
+			next_check_at = coalesce($11::timestamptz, next_check_at) WHERE id = $10`,
 			platformID, p.Name, string(p.Kind), p.URL, p.Select, string(remove), string(p.Render),
-			int64(p.Interval/time.Second), string(orActive(p.Status)), p.ID)
+			int64(p.Interval/time.Second), string(orActive(p.Status)), p.ID, nullTime(p.NextCheckAt))
 		p.PlatformID = platformID
 		return err
 	})

@@ -41,6 +41,25 @@ var _ policywatch.Store = (*Store)(nil)
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
+	db, err := OpenDB(path)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot prepare database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// OpenDB opens the database file at path with the settings every user of it
+// needs (WAL, busy timeout, foreign keys, immediate write transactions); the
+// job queue opens its own connection with it.
+func OpenDB(path string) (*sql.DB, error) {
 	path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite://"), "file:")
 	if path == "" {
 		return nil, errors.New("empty database path")
@@ -57,15 +76,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open database %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(8)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("cannot prepare database %s: %w", path, err)
-	}
-	return s, nil
+	return db, nil
 }
 
 // escapePath makes a file path safe inside a SQLite URI.
@@ -233,9 +244,9 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *policywatch.Policy) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE policies SET platform_id = ?, name = ?, kind = ?, url = ?, select_css = ?,
-			remove_css = ?, render = ?, interval_seconds = ?, status = ? WHERE id = ?`,
+			remove_css = ?, render = ?, interval_seconds = ?, status = ?, next_check_at = coalesce(?, next_check_at) WHERE id = ?`,
 			platformID, p.Name, string(p.Kind), p.URL, p.Select, string(remove), string(p.Render),
-			int64(p.Interval/time.Second), string(orActive(p.Status)), p.ID)
+			int64(p.Interval/time.Second), string(orActive(p.Status)), millisOrNull(p.NextCheckAt), p.ID)
 		p.PlatformID = platformID
 		return err
 	})
@@ -272,6 +283,13 @@ func scanPolicy(row scanner, extra ...any) (*policywatch.Policy, error) {
 	p.CreatedAt = fromMillis(sql.NullInt64{Int64: created, Valid: true})
 	p.LastCheckedAt, p.LastChangedAt, p.NextCheckAt = fromMillis(lastChecked), fromMillis(lastChanged), fromMillis(due)
 	return &p, nil
+}
+
+func millisOrNull(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
 }
 
 func fromMillis(n sql.NullInt64) time.Time {

@@ -36,6 +36,22 @@ func testStatusTransitionsAndNextCheck(t *testing.T, s policywatch.Store) {
 	if wantNext := t0.Add(5*time.Hour + policywatch.DefaultInterval); !got.NextCheckAt.Equal(wantNext) {
 		t.Errorf("next check %v, want %v", got.NextCheckAt, wantNext)
 	}
+	// UpdatePolicy keeps the next check unless given one.
+	got.NextCheckAt = time.Time{}
+	got.Name = "改名"
+	if err := s.UpdatePolicy(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.FindPolicy(ctx, p.ID); !again.NextCheckAt.Equal(t0.Add(5*time.Hour+policywatch.DefaultInterval)) {
+		t.Errorf("UpdatePolicy moved the next check to %v", again.NextCheckAt)
+	}
+	got.NextCheckAt = t0
+	if err := s.UpdatePolicy(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.FindPolicy(ctx, p.ID); !again.NextCheckAt.Equal(t0) {
+		t.Errorf("UpdatePolicy did not set the next check: %v", again.NextCheckAt)
+	}
 }
 
 func testReextraction(t *testing.T, s policywatch.Store) {
