@@ -128,7 +128,7 @@ Environment:
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.db, "db", "", "database DSN: a SQLite file path (default ./policywatch.db; env POLICYWATCH_DB)")
+	pf.StringVar(&a.db, "db", "", "database DSN: a SQLite file path (default ./policywatch.db) or a postgres:// URL (env POLICYWATCH_DB)")
 	pf.Bool("allow-private", false, "allow fetching loopback and private addresses (env POLICYWATCH_ALLOW_PRIVATE)")
 	pf.String("log-level", "", "debug, info, warn or error (env POLICYWATCH_LOG)")
 
@@ -146,6 +146,11 @@ Environment:
 		a.profileCommand(),
 		a.analyzeCommand(),
 		a.serveCommand(),
+		a.workerCommand(),
+		a.subscribeCommand(),
+		a.subscriptionsCommand(),
+		a.unsubscribeCommand(),
+		a.reextractCommand(),
 	)
 	return root
 }

@@ -26,6 +26,12 @@ type config struct {
 	LogFormat    string
 	Zone         *time.Location // dates shown and read without a zone
 	LLM          llmConfig
+
+	BaseURL       string // of the web UI, for links in feeds and notifications
+	SMTPURL       string
+	ScheduleEvery time.Duration // how often due policies are looked for
+	RescueAfter   time.Duration // a check running this long belongs to a dead worker
+	SlotTTL       time.Duration // a dead worker's host slot frees itself after this
 }
 
 // llmConfig selects a model for the reports' prose. It is on when a key or
@@ -39,7 +45,7 @@ func (l llmConfig) enabled() bool { return l.APIKey != "" || l.BaseURL != "" }
 
 // envVars documents every variable read here, for --help and the README.
 var envVars = []struct{ name, help string }{
-	{"POLICYWATCH_DB", "database: a SQLite file path (default ./policywatch.db)"},
+	{"POLICYWATCH_DB", "database: a SQLite file path (default ./policywatch.db) or a postgres:// URL"},
 	{"POLICYWATCH_ALLOW_PRIVATE", "1 allows fetching loopback and private addresses (off by default)"},
 	{"POLICYWATCH_USER_AGENT", "User-Agent sent with every request"},
 	{"POLICYWATCH_TIMEOUT", "total time for one request, body included (default 60s)"},
@@ -56,6 +62,11 @@ var envVars = []struct{ name, help string }{
 	{"POLICYWATCH_LLM_MODEL", "its model (default deepseek-chat)"},
 	{"POLICYWATCH_LLM_TIMEOUT", "longest wait for one answer before the built-in report stands (default 90s)"},
 	{"POLICYWATCH_TZ", "time zone for dates shown and read, e.g. UTC or Local (default Asia/Shanghai)"},
+	{"POLICYWATCH_BASE_URL", "the web UI's address, for links in feeds and notifications, e.g. https://pw.example.org"},
+	{"POLICYWATCH_SMTP_URL", "mail server for --email subscriptions: smtp://user:pass@host:587?from=pw@example.org"},
+	{"POLICYWATCH_SCHEDULE_EVERY", "how often workers look for due policies (default 30s)"},
+	{"POLICYWATCH_RESCUE_AFTER", "a check running longer is taken to be a dead worker's and run again (default 15m)"},
+	{"POLICYWATCH_SLOT_TTL", "a dead worker's hold on a host frees itself after this (default 10m)"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -72,6 +83,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	if c.Zone, err = loadZone(getenv("POLICYWATCH_TZ")); err != nil {
+		return c, err
+	}
+	c.BaseURL, c.SMTPURL = getenv("POLICYWATCH_BASE_URL"), getenv("POLICYWATCH_SMTP_URL")
+	if c.ScheduleEvery, err = parseDuration("POLICYWATCH_SCHEDULE_EVERY", getenv("POLICYWATCH_SCHEDULE_EVERY")); err != nil {
+		return c, err
+	}
+	if c.RescueAfter, err = parseDuration("POLICYWATCH_RESCUE_AFTER", getenv("POLICYWATCH_RESCUE_AFTER")); err != nil {
+		return c, err
+	}
+	if c.SlotTTL, err = parseDuration("POLICYWATCH_SLOT_TTL", getenv("POLICYWATCH_SLOT_TTL")); err != nil {
 		return c, err
 	}
 	if c.AllowPrivate, err = parseBool("POLICYWATCH_ALLOW_PRIVATE", getenv("POLICYWATCH_ALLOW_PRIVATE")); err != nil {

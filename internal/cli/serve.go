@@ -66,7 +66,7 @@ unless --require-login (or POLICYWATCH_REQUIRE_LOGIN=1).`,
 				fmt.Fprintf(a.stderr, "policywatch: admin token for this run: %s (set POLICYWATCH_ADMIN_TOKEN to choose one)\n", token)
 			}
 			srv, err := web.New(a.store, web.Options{AdminToken: token, RequireLogin: requireLogin,
-				SecureCookie: secureCookie, Logger: a.logger, Checker: checker, Zone: a.cfg.Zone, Analyzer: a.analyzer(), BaseURL: environ("POLICYWATCH_BASE_URL")})
+				SecureCookie: secureCookie, Logger: a.logger, Checker: checker, Zone: a.cfg.Zone, Analyzer: a.analyzer(), BaseURL: a.cfg.BaseURL})
 			if err != nil {
 				return err
 			}
@@ -75,16 +75,29 @@ unless --require-login (or POLICYWATCH_REQUIRE_LOGIN=1).`,
 				return fmt.Errorf("cannot listen on %s: %w", addr, err)
 			}
 			fmt.Fprintf(a.stderr, "policywatch: serving http://%s\n", ln.Addr())
-			if !noScheduler {
-				go checker.RunScheduler(ctx, time.Minute, concurrency)
+			if noScheduler {
+				return serveUntilDone(ctx, ln, srv)
 			}
-			return serveUntilDone(ctx, ln, srv)
+			q, err := a.queue(ctx, checker, concurrency)
+			if err != nil {
+				return err
+			}
+			defer q.Close()
+			queueDone := make(chan error, 1)
+			queueCtx, stopQueue := context.WithCancel(ctx)
+			go func() { queueDone <- q.Run(queueCtx) }()
+			err = serveUntilDone(ctx, ln, srv)
+			stopQueue()
+			if qerr := <-queueDone; err == nil {
+				err = qerr
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	f.BoolVar(&loadDemo, "demo", false, "load the sample collection into an empty database first")
-	f.BoolVar(&noScheduler, "no-scheduler", false, "do not check policies in the background")
+	f.BoolVar(&noScheduler, "no-scheduler", false, "serve only: leave checks and notifications to `policywatch worker` processes")
 	f.BoolVar(&requireLogin, "require-login", false, "require login for reading too (env POLICYWATCH_REQUIRE_LOGIN)")
 	f.BoolVar(&secureCookie, "secure-cookie", false, "mark cookies Secure, when served over HTTPS (env POLICYWATCH_SECURE_COOKIE)")
 	f.IntVar(&concurrency, "concurrency", 4, "background checks at a time")

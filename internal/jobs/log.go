@@ -25,8 +25,10 @@ func (h *stopNoise) Handle(ctx context.Context, r slog.Record) error {
 	return h.Handler.Handle(ctx, r)
 }
 
-func (h *stopNoise) WithAttrs(as []slog.Attr) slog.Handler { return &stopNoise{h.Handler.WithAttrs(as)} }
-func (h *stopNoise) WithGroup(name string) slog.Handler     { return &stopNoise{h.Handler.WithGroup(name)} }
+func (h *stopNoise) WithAttrs(as []slog.Attr) slog.Handler {
+	return &stopNoise{h.Handler.WithAttrs(as)}
+}
+func (h *stopNoise) WithGroup(name string) slog.Handler { return &stopNoise{h.Handler.WithGroup(name)} }
 
 func mentionsCancel(r slog.Record) bool {
 	found := false

@@ -70,12 +70,14 @@ type Version struct {
 	CompareHash string `json:"compare_hash"`
 	Source      string `json:"source"`
 	Extractor   string `json:"extractor"`
+	// Technical marks a re-extraction of a stored snapshot: not a change.
+	Technical bool `json:"technical"`
 }
 
 func NewVersion(v policywatch.Version) Version {
 	return Version{ID: policywatch.FormatID(v.ID), PolicyID: policywatch.FormatID(v.PolicyID),
 		CapturedAt: v.CapturedAt.UTC().Format(time.RFC3339), SHA256: v.SHA256, Chars: v.Chars,
-		CompareHash: v.CompareHash, Source: v.Source, Extractor: v.Extractor}
+		CompareHash: v.CompareHash, Source: v.Source, Extractor: v.Extractor, Technical: v.Technical}
 }
 
 // Check is the outcome of one check (`check`).

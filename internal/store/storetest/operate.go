@@ -42,7 +42,7 @@ func testStatusTransitionsAndNextCheck(t *testing.T, s policywatch.Store) {
 	if err := s.UpdatePolicy(ctx, got); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := s.FindPolicy(ctx, p.ID); !again.NextCheckAt.Equal(t0.Add(5*time.Hour+policywatch.DefaultInterval)) {
+	if again, _ := s.FindPolicy(ctx, p.ID); !again.NextCheckAt.Equal(t0.Add(5*time.Hour + policywatch.DefaultInterval)) {
 		t.Errorf("UpdatePolicy moved the next check to %v", again.NextCheckAt)
 	}
 	got.NextCheckAt = t0
