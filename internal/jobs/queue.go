@@ -116,9 +116,10 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 		// A check is fetched as soon as a worker is free rather than on
 		// River's default 100 ms cadence: unchanged checks take under a
 		// millisecond, and the queue must not be what limits them.
-		FetchCooldown:        5 * time.Millisecond,
-		FetchPollInterval:    250 * time.Millisecond,
-		JobTimeout:           5 * time.Minute,
+		FetchCooldown:     5 * time.Millisecond,
+		FetchPollInterval: 250 * time.Millisecond,
+		// A check outliving RescueAfter would be run again beside itself.
+		JobTimeout:           min(5*time.Minute, cfg.RescueAfter),
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		// Finished jobs are only history; policywatch's own tables keep
 		// the record of every check and delivery.
