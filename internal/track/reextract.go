@@ -69,4 +69,3 @@ func (c *Checker) Reextract(ctx context.Context, policyID int64) (ReextractResul
 	}
 	return res, nil
 }
-
