@@ -112,6 +112,9 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 		rows[i] = versionRow{Version: v}
 		if i > 0 {
 			rows[i].PrevID = versions[i-1].ID
+		}
+		if i > 0 && !v.Technical {
+			rows[i].PrevID = versions[i-1].ID
 			rows[i].Level = levels[[2]int64{versions[i-1].ID, v.ID}]
 			rows[i].LevelName = analyze.LevelName(rows[i].Level, p.Lang)
 			if res, err := s.compare(r, versions[i-1].ID, v.ID); err == nil {
@@ -120,13 +123,25 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 			}
 		}
 	}
-	data := policyData{Policy: pol, Runs: runs, Timeline: newTimeline(rows, p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
+	data := policyData{Policy: pol, Runs: runs, Timeline: newTimeline(policyChanges(rows), p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
 	for i := len(rows) - 1; i >= 0; i-- {
 		data.Versions = append(data.Versions, rows[i])
 	}
 	p.Title = pol.Name
 	p.Data = data
 	s.render(w, r, http.StatusOK, "policy", p)
+}
+
+// policyChanges leaves out technical re-extractions: they are not changes of
+// the policy and have no place on its timeline.
+func policyChanges(rows []versionRow) []versionRow {
+	var out []versionRow
+	for _, r := range rows {
+		if !r.Technical {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (s *Server) policyFromPath(w http.ResponseWriter, r *http.Request, p *page) (*policywatch.Policy, bool) {

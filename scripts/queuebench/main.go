@@ -1,0 +1,228 @@
+// Command queuebench measures check throughput through the job queue: 2,000
+// loopback pages built from CAPP-130 (../shared/capp130/policies) over 50
+// hosts, a first pass (every page new) and an unchanged pass (every page
+// due again, nothing changed), with `policywatch worker --once` processes on
+// SQLite (one process) or PostgreSQL (1, 2, 4 processes), and `check --all`
+// in one process for reference.
+//
+//	go run ./scripts/queuebench                    # every setup
+//	go run ./scripts/queuebench -setups pg:2 -pages 500
+//
+// CPU time per check is the worker processes' user+system time divided by
+// the checks; the database server's own CPU is not in it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/store"
+	"github.com/policywatch/policywatch/internal/testpages"
+)
+
+func main() {
+	pages := flag.Int("pages", 2000, "pages to serve and track")
+	hosts := flag.Int("hosts", 50, "loopback hosts (127.0.0.1 …) the pages are spread over")
+	setups := flag.String("setups", "check:sqlite,sqlite:1,pg:1,pg:2,pg:4", "comma-separated: check:sqlite, sqlite:1, pg:N")
+	conc := flag.Int("concurrency", 8, "checks at a time per process")
+	pgURL := flag.String("pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL server for pg setups")
+	flag.Parse()
+	log.SetFlags(0)
+
+	work, err := os.MkdirTemp("", "queuebench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "policywatch")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/policywatch").CombinedOutput(); err != nil {
+		log.Fatalf("build: %v\n%s", err, out)
+	}
+	urls, served := serve(*pages, *hosts)
+	fmt.Printf("%d pages over %d hosts, %d checks at a time per process, %d CPUs\n", *pages, *hosts, *conc, numCPU())
+	fmt.Printf("%-14s %10s %10s %12s %10s %10s %12s\n", "setup", "first p/s", "first s", "cpu/check", "unch p/s", "unch s", "cpu/check")
+	for _, setup := range strings.Split(*setups, ",") {
+		kind, n, _ := strings.Cut(setup, ":")
+		procs, _ := strconv.Atoi(n)
+		dsn := filepath.Join(work, strings.ReplaceAll(setup, ":", "-")+".db")
+		if kind == "pg" {
+			dsn = createDB(*pgURL, "queuebench_"+n)
+		}
+		if err := addPolicies(dsn, urls); err != nil {
+			log.Fatal(err)
+		}
+		first := pass(bin, dsn, kind, procs, *conc, served, len(urls))
+		makeDue(dsn)
+		unchanged := pass(bin, dsn, kind, procs, *conc, served, len(urls))
+		fmt.Printf("%-14s %10.0f %10.2f %10.2fms %10.0f %10.2f %10.2fms\n", setup,
+			first.rate, first.wall.Seconds(), first.cpuPerCheck, unchanged.rate, unchanged.wall.Seconds(), unchanged.cpuPerCheck)
+		if kind == "pg" {
+			dropDB(*pgURL, "queuebench_"+n)
+		}
+	}
+}
+
+type result struct {
+	wall        time.Duration
+	rate        float64
+	cpuPerCheck float64 // ms
+}
+
+// pass runs the setup's processes until they exit and checks that every
+// page was fetched.
+func pass(bin, dsn, kind string, procs, conc int, served *atomic.Int64, pages int) result {
+	before := served.Load()
+	start := time.Now()
+	var cmds []*exec.Cmd
+	for range max(procs, 1) {
+		args := []string{"worker", "--once", "--concurrency", strconv.Itoa(conc)}
+		if kind == "check" {
+			args = []string{"check", "--all", "--concurrency", strconv.Itoa(conc)}
+		}
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "POLICYWATCH_DB="+dsn, "POLICYWATCH_ALLOW_PRIVATE=1", "POLICYWATCH_LOG=error")
+		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+		if err := cmd.Start(); err != nil {
+			log.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	var cpu time.Duration
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			log.Fatalf("%s: %v", cmd.Args[1], err)
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			cpu += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+	}
+	wall := time.Since(start)
+	if got := served.Load() - before; got < int64(pages) {
+		log.Fatalf("%s: only %d of %d pages fetched", kind, got, pages)
+	}
+	return result{wall: wall, rate: float64(pages) / wall.Seconds(), cpuPerCheck: float64(cpu.Microseconds()) / 1000 / float64(pages)}
+}
+
+// serve starts the page servers and returns the pages' URLs.
+func serve(n, hosts int) ([]string, *atomic.Int64) {
+	names, err := testpages.PolicyNames()
+	if err != nil {
+		log.Fatal(err)
+	}
+	pages := make([]string, n)
+	for i := range pages {
+		src, _ := testpages.Policy(names[i%len(names)])
+		src = strings.Replace(src, "\n", fmt.Sprintf("\n本页编号：%d。\n", i), 1)
+		pages[i] = testpages.HTML(src, testpages.Options{Chrome: true, Charset: "utf-8"})
+	}
+	served := &atomic.Int64{}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/p/%d", &i); err != nil || i < 0 || i >= len(pages) {
+			http.NotFound(w, r)
+			return
+		}
+		served.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, pages[i])
+	})
+	var bases []string
+	for h := 1; h <= hosts; h++ {
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.%d:0", h))
+		if err != nil {
+			log.Fatal(err)
+		}
+		srv := httptest.NewUnstartedServer(handler)
+		srv.Listener.Close()
+		srv.Listener = ln
+		srv.Start()
+		bases = append(bases, srv.URL)
+	}
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/p/%d", bases[i%hosts], i)
+	}
+	return urls, served
+}
+
+func addPolicies(dsn string, urls []string) error {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i, u := range urls {
+		p := &policywatch.Policy{Platform: fmt.Sprintf("平台%d", i%40), Name: fmt.Sprintf("隐私政策 %d", i), URL: u,
+			Kind: policywatch.KindPrivacy, Render: policywatch.RenderHTTP, Interval: policywatch.DefaultInterval}
+		if err := st.CreatePolicy(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// makeDue brings every policy's next check to now.
+func makeDue(dsn string) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	list, err := st.ListPolicies(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range list {
+		pol := p.Policy
+		pol.NextCheckAt = time.Now()
+		if err := st.UpdatePolicy(ctx, &pol); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+func createDB(server, name string) string {
+	dropDB(server, name)
+	conn, err := pgx.Connect(context.Background(), server)
+	if err != nil {
+		log.Fatalf("PostgreSQL: %v", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "CREATE DATABASE "+name); err != nil {
+		log.Fatal(err)
+	}
+	return strings.Replace(server, "/postgres?", "/"+name+"?", 1)
+}
+
+func dropDB(server, name string) {
+	conn, err := pgx.Connect(context.Background(), server)
+	if err != nil {
+		log.Fatalf("PostgreSQL: %v", err)
+	}
+	defer conn.Close(context.Background())
+	conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return max(strings.Count(string(b), "processor\t:"), 1)
+}
