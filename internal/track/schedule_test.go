@@ -9,7 +9,7 @@ import (
 	"github.com/policywatch/policywatch/internal/testpages"
 )
 
-func TestDueAndScheduler(t *testing.T) {
+func TestDue(t *testing.T) {
 	h := newHarness(t)
 	page := testpages.HTML(capp(t, "WPS"), testpages.Options{})
 	due := h.add(h.site.html("/due", page))
@@ -23,20 +23,9 @@ func TestDueAndScheduler(t *testing.T) {
 		t.Fatalf("due = %v, %v; want only policy %d", ids, err, due.ID)
 	}
 
-	run, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { h.checker.RunScheduler(run, 20*time.Millisecond, 2); close(done) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(h.versions(due)) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	stop()
-	<-done
-	if n := len(h.versions(due)); n != 1 {
-		t.Fatalf("the scheduler recorded %d versions of the due policy", n)
-	}
-	if n := len(h.versions(paused)); n != 0 {
-		t.Errorf("the scheduler checked a paused policy")
+	// What the job queue's check does for a due policy.
+	if o := h.checker.Check(ctx, due.ID); o.Result != policywatch.ResultFirst {
+		t.Fatalf("check: %s %s", o.Result, o.Error)
 	}
 	got, _ := h.store.FindPolicy(ctx, due.ID)
 	if !got.NextCheckAt.After(time.Now().Add(22 * time.Hour)) {
