@@ -9,7 +9,9 @@
 //	go run ./scripts/queuebench -setups pg:2 -pages 500
 //
 // CPU time per check is the worker processes' user+system time divided by
-// the checks; the database server's own CPU is not in it.
+// the checks; the database server's own CPU is not in it. "busy" is the
+// share of the whole machine's CPU time in use during the pass (workers,
+// database server and the page server together), from /proc/stat.
 package main
 
 import (
@@ -57,7 +59,8 @@ func main() {
 	}
 	urls, served := serve(*pages, *hosts)
 	fmt.Printf("%d pages over %d hosts, %d checks at a time per process, %d CPUs\n", *pages, *hosts, *conc, numCPU())
-	fmt.Printf("%-14s %10s %10s %12s %10s %10s %12s\n", "setup", "first p/s", "first s", "cpu/check", "unch p/s", "unch s", "cpu/check")
+	fmt.Printf("%-14s %10s %8s %10s %6s %10s %8s %10s %6s\n", "setup", "first p/s", "first s", "cpu/check", "busy",
+		"unch p/s", "unch s", "cpu/check", "busy")
 	for _, setup := range strings.Split(*setups, ",") {
 		kind, n, _ := strings.Cut(setup, ":")
 		procs, _ := strconv.Atoi(n)
@@ -71,8 +74,9 @@ func main() {
 		first := pass(bin, dsn, kind, procs, *conc, served, len(urls))
 		makeDue(dsn)
 		unchanged := pass(bin, dsn, kind, procs, *conc, served, len(urls))
-		fmt.Printf("%-14s %10.0f %10.2f %10.2fms %10.0f %10.2f %10.2fms\n", setup,
-			first.rate, first.wall.Seconds(), first.cpuPerCheck, unchanged.rate, unchanged.wall.Seconds(), unchanged.cpuPerCheck)
+		fmt.Printf("%-14s %10.0f %8.2f %8.2fms %5.0f%% %10.0f %8.2f %8.2fms %5.0f%%\n", setup,
+			first.rate, first.wall.Seconds(), first.cpuPerCheck, 100*first.machineBusy,
+			unchanged.rate, unchanged.wall.Seconds(), unchanged.cpuPerCheck, 100*unchanged.machineBusy)
 		if kind == "pg" {
 			dropDB(*pgURL, "queuebench_"+n)
 		}
@@ -83,12 +87,14 @@ type result struct {
 	wall        time.Duration
 	rate        float64
 	cpuPerCheck float64 // ms
+	machineBusy float64 // share of all CPUs busy during the pass (workers, database, page server)
 }
 
 // pass runs the setup's processes until they exit and checks that every
 // page was fetched.
 func pass(bin, dsn, kind string, procs, conc int, served *atomic.Int64, pages int) result {
 	before := served.Load()
+	busy0, total0 := cpuTicks()
 	start := time.Now()
 	var cmds []*exec.Cmd
 	for range max(procs, 1) {
@@ -114,10 +120,29 @@ func pass(bin, dsn, kind string, procs, conc int, served *atomic.Int64, pages in
 		}
 	}
 	wall := time.Since(start)
+	busy1, total1 := cpuTicks()
 	if got := served.Load() - before; got < int64(pages) {
 		log.Fatalf("%s: only %d of %d pages fetched", kind, got, pages)
 	}
-	return result{wall: wall, rate: float64(pages) / wall.Seconds(), cpuPerCheck: float64(cpu.Microseconds()) / 1000 / float64(pages)}
+	return result{wall: wall, rate: float64(pages) / wall.Seconds(), cpuPerCheck: float64(cpu.Microseconds()) / 1000 / float64(pages),
+		machineBusy: float64(busy1-busy0) / float64(max(total1-total0, 1))}
+}
+
+// cpuTicks reads the machine's busy and total CPU time from /proc/stat.
+func cpuTicks() (busy, total int64) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	for i, f := range strings.Fields(line)[1:] {
+		n, _ := strconv.ParseInt(f, 10, 64)
+		total += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, total
 }
 
 // serve starts the page servers and returns the pages' URLs.
