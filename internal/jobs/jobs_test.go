@@ -324,3 +324,28 @@ func testFailingAndRecovery(t *testing.T, dsn string) {
 		t.Errorf("a first version after failures was announced (%d POSTs)", n)
 	}
 }
+
+// A destination that answers "gone" is given up at once, recorded as
+// failed; the check is not held up.
+func TestPermanentDeliveryFailure(t *testing.T) {
+	e := newEnv(t, sqliteDSN(t), 1, 3)
+	ctx := context.Background()
+	gone := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusGone)
+	}))
+	defer gone.Close()
+	if err := e.store.CreateSubscription(ctx, &policywatch.Subscription{Kind: "webhook", Target: gone.URL, Format: "json"}); err != nil {
+		t.Fatal(err)
+	}
+	e.runOnce()
+	e.site.set("/p/0", strings.Replace(e.site.pages["/p/0"], "本页编号", "本页新编号", 1))
+	e.makeDue()
+	e.runOnce()
+	ds, _ := e.store.ListDeliveries(ctx, policywatch.DeliveryFilter{})
+	if len(ds) != 1 || ds[0].Status != policywatch.DeliveryFailed || ds[0].Attempts != 1 || !strings.Contains(ds[0].LastError, "410") {
+		t.Fatalf("deliveries: %+v", ds)
+	}
+	if p, _ := e.store.FindPolicy(ctx, 1); p.Status != policywatch.StatusActive {
+		t.Errorf("policy status %s", p.Status)
+	}
+}

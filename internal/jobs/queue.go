@@ -271,7 +271,9 @@ func (q *Queue) RunOnce(ctx context.Context) error {
 		}
 		// Two quiet looks in a row: a job just finished may be about to
 		// queue another (a change queues its notifications).
-		if idle = map[bool]int{true: 0, false: idle + 1}[busy]; idle >= 2 {
+		if busy {
+			idle = 0
+		} else if idle++; idle >= 2 {
 			return nil
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -98,7 +99,7 @@ func hostOf(raw string) string {
 	if err != nil || u.Host == "" {
 		return raw
 	}
-	return u.Host
+	return strings.ToLower(u.Host)
 }
 
 // ScheduleArgs is the periodic look for due policies; River runs it on one
