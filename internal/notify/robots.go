@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/policywatch/policywatch/internal/locale"
 )
 
 // Group robots of Chinese chat apps: they answer HTTP 200 even when they
@@ -106,6 +108,9 @@ type feishuElement struct {
 	Href string `json:"href,omitempty"`
 }
 
+// feishuLang is Feishu's name of each language of the catalogue.
+var feishuLang = map[string]string{"zh": "zh_cn", "en": "en_us"}
+
 func feishuBody(m Message, secret string, now time.Time) (any, url.Values) {
 	c := compose(m, robotLimit)
 	var lines [][]feishuElement
@@ -117,10 +122,7 @@ func feishuBody(m Message, secret string, now time.Time) (any, url.Values) {
 	for _, k := range c.Links {
 		lines = append(lines, []feishuElement{{Tag: "a", Text: k.Text, Href: k.URL}})
 	}
-	lang := "zh_cn"
-	if localeFor(m.Lang) == &en {
-		lang = "en_us"
-	}
+	lang := feishuLang[locale.Normalize(m.Lang)]
 	body := map[string]any{
 		"msg_type": "post",
 		"content": map[string]any{"post": map[string]any{

@@ -1,10 +1,11 @@
 package notify
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/locale"
 )
 
 // content is what a person reads, before any format's markup, so that every
@@ -35,103 +36,34 @@ const (
 	toneGood
 )
 
-type locale struct {
-	levels   map[string]string
-	name     func(platform, policy string) string // how a sentence names a policy
-	colon    string
-	arrow    string
-	newVer   string // %s: the policy's name
-	failing  string // %s: the policy's name
-	failed   string // title word for failing
-	recov    string // %s: the policy's name
-	recovT   string // title word for recovered
-	level    string
-	versions string
-	summary  string
-	compare  string
-	source   string
-}
-
-var zh = locale{
-	levels: map[string]string{
-		"none":        "无变化",
-		"editorial":   "文字性修改",
-		"minor":       "轻微变更",
-		"substantive": "实质性变更",
-		"major":       "重大变更",
-	},
-	name: func(platform, policy string) string {
-		return platform + "《" + policy + "》"
-	},
-	colon:    "：",
-	arrow:    " → ",
-	newVer:   "%s发布了新版本",
-	failing:  "监测失败：%s连续检查失败",
-	failed:   "监测失败",
-	recov:    "已恢复：%s重新检查正常",
-	recovT:   "已恢复",
-	level:    "变更级别",
-	versions: "版本",
-	summary:  "摘要",
-	compare:  "查看对比",
-	source:   "政策原文",
-}
-
-var en = locale{
-	levels: map[string]string{
-		"none":        "no change",
-		"editorial":   "editorial change",
-		"minor":       "minor change",
-		"substantive": "substantive change",
-		"major":       "major change",
-	},
-	name: func(platform, policy string) string {
-		if platform == "" {
-			return "“" + policy + "”"
-		}
-		return platform + " “" + policy + "”"
-	},
-	colon:    ": ",
-	arrow:    " → ",
-	newVer:   "%s has a new version",
-	failing:  "Monitoring failing: %s keeps failing",
-	failed:   "Monitoring failing",
-	recov:    "Recovered: %s checks fine again",
-	recovT:   "Recovered",
-	level:    "Level",
-	versions: "Versions",
-	summary:  "Summary",
-	compare:  "Compare versions",
-	source:   "Policy",
-}
-
-func localeFor(lang string) *locale {
-	if strings.HasPrefix(strings.ToLower(lang), "en") {
-		return &en
-	}
-	return &zh
-}
-
 // LevelLabel is the human-readable name of a change level in lang ("zh" or
-// "en"); an unknown level is returned as it is.
+// "en"), the catalogue's level.* label; an unknown level is returned as it
+// is.
 func LevelLabel(level, lang string) string {
-	if s, ok := localeFor(lang).levels[level]; ok {
-		return s
+	if p := locale.NewPrinter(lang); p.Has("level." + level) {
+		return p.Print("level." + level)
 	}
 	return level
 }
+
+// arrow goes between two version ids.
+const arrow = " → "
 
 // compose turns m into what a person reads. limit, when > 0, caps the bytes
 // of the free-text parts (summary, error), which come from a model or a
 // remote server and are the only parts that can be long enough to exceed a
 // robot's message size limit.
 func compose(m Message, limit int) content {
-	l := localeFor(m.Lang)
+	l := locale.NewPrinter(m.Lang)
 	policy := m.Policy
 	if policy == "" {
 		policy = "#" + strconv.FormatInt(m.PolicyID, 10)
 	}
-	name := l.name(m.Platform, policy)
+	name := l.Printf("notify.name.noplatform", policy) // how a sentence names the policy
+	if m.Platform != "" {
+		name = l.Printf("notify.name", m.Platform, policy)
+	}
+	colon := l.Print("notify.colon")
 	short := policy
 	if m.Platform != "" {
 		short = m.Platform + " · " + policy
@@ -145,29 +77,29 @@ func compose(m Message, limit int) content {
 		if level != "" {
 			c.Title += " — " + level
 		}
-		c.Lead = fmt.Sprintf(l.newVer, name)
-		c.Fields = append(c.Fields, field{Label: l.level, Value: level, Key: true})
+		c.Lead = l.Printf("notify.newversion", name)
+		c.Fields = append(c.Fields, field{Label: l.Print("notify.level"), Value: level, Key: true})
 		if m.FromVersion != 0 || m.ToVersion != 0 {
-			c.Fields = append(c.Fields, field{Label: l.versions, Value: idString(m.FromVersion) + l.arrow + idString(m.ToVersion)})
+			c.Fields = append(c.Fields, field{Label: l.Print("notify.versions"), Value: idString(m.FromVersion) + arrow + idString(m.ToVersion)})
 		}
-		c.Fields = append(c.Fields, field{Label: l.summary, Value: clip(m.Summary, limit)})
-		c.Links = []link{{l.compare, m.CompareURL}, {l.source, m.URL}}
+		c.Fields = append(c.Fields, field{Label: l.Print("notify.summary"), Value: clip(m.Summary, limit)})
+		c.Links = []link{{l.Print("notify.compare"), m.CompareURL}, {l.Print("notify.source"), m.URL}}
 		if m.Level == "substantive" || m.Level == "major" {
 			c.Tone = toneAlert
 		}
 	case EventFailing:
-		c.Title = l.failed + " — " + short
-		c.Lead = fmt.Sprintf(l.failing, name)
+		c.Title = l.Print("notify.failing.title") + " — " + short
+		c.Lead = l.Printf("notify.failing", name)
 		if e := clip(strings.TrimSpace(m.Error), limit); e != "" {
-			c.Lead += l.colon + e
+			c.Lead += colon + e
 		}
 		c.KeyLead, c.Tone = true, toneAlert
-		c.Links = []link{{l.source, m.URL}}
+		c.Links = []link{{l.Print("notify.source"), m.URL}}
 	case EventRecovered:
-		c.Title = l.recovT + " — " + short
-		c.Lead = fmt.Sprintf(l.recov, name)
+		c.Title = l.Print("notify.recovered.title") + " — " + short
+		c.Lead = l.Printf("notify.recovered", name)
 		c.KeyLead, c.Tone = true, toneGood
-		c.Links = []link{{l.source, m.URL}}
+		c.Links = []link{{l.Print("notify.source"), m.URL}}
 	}
 	// Drop what is unknown rather than print a label with nothing after it.
 	fields := c.Fields[:0]
@@ -184,7 +116,7 @@ func compose(m Message, limit int) content {
 		}
 	}
 	c.Links = links
-	c.colon = l.colon
+	c.colon = colon
 	return c
 }
 

@@ -9,13 +9,15 @@ import (
 func TestLevelLabel(t *testing.T) {
 	tests := []struct{ level, lang, want string }{
 		{"none", "", "无变化"},
-		{"editorial", "zh", "文字性修改"},
+		{"editorial", "zh", "编辑性修订"},
 		{"minor", "zh", "轻微变更"},
 		{"substantive", "zh", "实质性变更"},
 		{"major", "zh", "重大变更"},
-		{"major", "en", "major change"},
-		{"editorial", "en", "editorial change"},
+		{"major", "en", "major"},
+		{"none", "en-US", "no change"},
+		{"editorial", "en", "editorial"},
 		{"cosmic", "zh", "cosmic"},
+		{"", "zh", ""},
 	}
 	for _, tt := range tests {
 		if got := LevelLabel(tt.level, tt.lang); got != tt.want {
@@ -51,8 +53,8 @@ func TestTexts(t *testing.T) {
 			[]string{"变更级别"}, 1},
 		{"recovered", recovered, "已恢复 — 微信 · 隐私政策",
 			[]string{"已恢复：微信《隐私政策》重新检查正常"}, []string{"失败"}, 1},
-		{"english", en, "微信 · 隐私政策 — major change",
-			[]string{"微信 “隐私政策” has a new version", "Level: major change", "Versions: 34 → 35", "Compare versions: https://pw.example/"},
+		{"english", en, "微信 · 隐私政策 — major",
+			[]string{"微信 “隐私政策” has a new version", "Level: major", "Versions: 34 → 35", "Compare versions: https://pw.example/"},
 			[]string{"变更级别", "查看对比"}, 2},
 		// Unknown parts are left out, not printed as empty labels.
 		{"bare", noName, "#12 — 重大变更", []string{"《#12》发布了新版本"}, []string{"摘要", "查看对比", " · "}, 1},

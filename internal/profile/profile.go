@@ -155,27 +155,22 @@ func values(fs []facts.Fact) []string {
 func checkStated(fs []facts.Fact, w words, id string, types ...string) Check {
 	c := w.check(id)
 	if found := ofType(fs, types...); len(found) > 0 {
-		c.Pass, c.Lines, c.Detail = true, linesOf(found), strings.Join(values(found), w.sep)
+		c.Pass, c.Lines, c.Detail = true, linesOf(found), strings.Join(values(found), w.sep())
 		return c
 	}
-	c.Detail = w.msg[id+".none"]
+	c.Detail = w.msg(id + ".none")
 	return c
-}
-
-// check starts an item with its words.
-func (w words) check(id string) Check {
-	return Check{ID: id, Title: w.titles[id], Basis: w.bases[id]}
 }
 
 func checkAccountDeletion(fs []facts.Fact, w words) Check {
 	c := w.check("account_deletion")
 	for _, f := range ofType(fs, facts.Right) {
 		if f.Value == "注销账号" {
-			c.Pass, c.Lines, c.Detail = true, []int{f.Line}, w.msg["account_deletion.found"]
+			c.Pass, c.Lines, c.Detail = true, []int{f.Line}, w.msg("account_deletion.found")
 			return c
 		}
 	}
-	c.Detail = w.msg["account_deletion.none"]
+	c.Detail = w.msg("account_deletion.none")
 	return c
 }
 
@@ -210,7 +205,7 @@ func checkResponseTime(fs []facts.Fact, w words) Check {
 	c := w.check("response_time")
 	rts := ofType(fs, facts.ResponseTime)
 	if len(rts) == 0 {
-		c.Detail = w.msg["response_time.none"]
+		c.Detail = w.msg("response_time.none")
 		return c
 	}
 	longest, longestFact := -1, rts[0]
@@ -233,7 +228,7 @@ func checkResponseTime(fs []facts.Fact, w words) Check {
 	}
 	c.Pass = longest <= 15
 	if c.Pass {
-		c.Detail = w.format("response_time.ok", strings.Join(values(rts), w.sep))
+		c.Detail = w.format("response_time.ok", strings.Join(values(rts), w.sep()))
 	} else {
 		c.Lines = []int{longestFact.Line}
 		c.Detail = w.format("response_time.long", longestFact.Value)
@@ -267,7 +262,7 @@ func checkRecipients(fs []facts.Fact, lines []string, w words) Check {
 		}
 	}
 	if len(recipients) == 0 {
-		c.Detail = w.msg["recipients.none"]
+		c.Detail = w.msg("recipients.none")
 		return c
 	}
 	c.Lines = linesOf(recipients)
@@ -281,16 +276,16 @@ func checkMinors(fs []facts.Fact, w words) Check {
 	for _, f := range ages {
 		if f.Value == "14" {
 			c.Pass, c.Lines = true, []int{f.Line}
-			c.Detail = w.msg["minors.14"]
+			c.Detail = w.msg("minors.14")
 			return c
 		}
 	}
 	if len(ages) == 0 {
-		c.Detail = w.msg["minors.none"]
+		c.Detail = w.msg("minors.none")
 		return c
 	}
 	c.Lines = linesOf(ages)
-	c.Detail = w.format("minors.other", strings.Join(values(ages), w.sep))
+	c.Detail = w.format("minors.other", strings.Join(values(ages), w.sep()))
 	return c
 }
 
@@ -299,7 +294,7 @@ var sensitiveMarked = regexp.MustCompile(`敏感个人信息|个人敏感信息|
 func checkSensitiveMarked(sens []facts.Fact, lines []string, w words) Check {
 	c := w.check("sensitive_marked")
 	if len(sens) == 0 {
-		c.Pass, c.Detail = true, w.msg["sensitive_marked.nosensitive"]
+		c.Pass, c.Detail = true, w.msg("sensitive_marked.nosensitive")
 		return c
 	}
 	for i, l := range lines {
@@ -310,7 +305,7 @@ func checkSensitiveMarked(sens []facts.Fact, lines []string, w words) Check {
 		}
 	}
 	c.Lines = linesOf(sens[:min(len(sens), 5)])
-	c.Detail = w.format("sensitive_marked.unmarked", len(sens), strings.Join(values(sens[:min(len(sens), 5)]), w.sep))
+	c.Detail = w.format("sensitive_marked.unmarked", len(sens), strings.Join(values(sens[:min(len(sens), 5)]), w.sep()))
 	return c
 }
 
@@ -318,11 +313,11 @@ func checkCrossBorder(fs []facts.Fact, w words) Check {
 	c := w.check("cross_border")
 	cb := ofType(fs, facts.CrossBorder)
 	if len(cb) == 0 {
-		c.Detail = w.msg["cross_border.none"]
+		c.Detail = w.msg("cross_border.none")
 		return c
 	}
 	c.Pass, c.Lines = true, linesOf(cb)
-	c.Detail = w.stated[CrossBorderStatus(fs)]
+	c.Detail = StatedName(CrossBorderStatus(fs), w.p.Lang())
 	return c
 }
 

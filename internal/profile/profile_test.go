@@ -155,3 +155,53 @@ func TestMatrixRow(t *testing.T) {
 		t.Errorf("cross-border not summed up: %+v", r.CrossBorder)
 	}
 }
+
+// TestWords: every text of the checklist comes from the catalogue in the
+// language asked for, never a bare key.
+func TestWords(t *testing.T) {
+	bare := "某某隐私政策\n我们会收集您的身份证号码和人脸信息。\n我们会在三十个工作日内答复您的请求。\n我们会与合作伙伴共享您的信息。\n"
+	for _, lang := range []string{"zh", "en"} {
+		p, _ := build(t, bare, lang)
+		for _, c := range p.Checks {
+			for _, s := range []string{c.Title, c.Basis, c.Detail} {
+				if s == "" || strings.HasPrefix(s, "profile.") {
+					t.Errorf("%s %s: text %q", lang, c.ID, s)
+				}
+			}
+		}
+	}
+	if got := check(t, mustBuild(t, bare, "en"), "cross_border").Detail; got != "Does not say whether data goes abroad" {
+		t.Errorf("en cross_border: %q", got)
+	}
+	if got := check(t, mustBuild(t, bare, "zh"), "response_time").Detail; got != "答复时限为三十个工作日，超过15个工作日" {
+		t.Errorf("zh response_time: %q", got)
+	}
+}
+
+func mustBuild(t *testing.T, text, lang string) *Profile {
+	p, _ := build(t, text, lang)
+	return p
+}
+
+func TestNames(t *testing.T) {
+	for _, c := range SensitiveCategories {
+		if _, ok := categoryKeys[c]; !ok {
+			t.Errorf("category %s has no name in the catalogue", c)
+		}
+	}
+	for _, tt := range []struct{ got, want string }{
+		{CategoryName("个人位置信息", "en"), "location"},
+		{CategoryName("个人位置信息", "zh"), "个人位置信息"},
+		{CategoryName("车辆信息", "en"), "vehicle information"},
+		{CategoryName("火星信息", "en"), "火星信息"},
+		{StatedName("present", "zh"), "写明会向境外提供"},
+		{StatedName("conditional", "en"), "transfers abroad in some cases"},
+		{StatedName("", "en"), "not stated"},
+		{StatedName("", "zh"), "未说明"},
+		{StatedName("sometimes", "en"), ""},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}

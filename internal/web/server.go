@@ -23,6 +23,7 @@ import (
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/locale"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -170,9 +171,13 @@ type page struct {
 	Data     any
 }
 
-func (p *page) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
-func (p *page) Time(t time.Time) string          { return formatTime(p.Lang, p.zoneOrDefault(), t) }
-func (p *page) Date(t time.Time) string          { return formatDate(p.Lang, p.zoneOrDefault(), t) }
+// T is the page's message for key (internal/locale's catalogue), formatted
+// with args.
+func (p *page) T(key string, args ...any) string {
+	return locale.NewPrinter(p.Lang).Printf(key, args...)
+}
+func (p *page) Time(t time.Time) string { return formatTime(p.Lang, p.zoneOrDefault(), t) }
+func (p *page) Date(t time.Time) string { return formatDate(p.Lang, p.zoneOrDefault(), t) }
 
 func (p *page) zoneOrDefault() *time.Location {
 	if p.zone == nil {
@@ -307,7 +312,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.Error("template", "name", name, "err", err)
-		http.Error(w, translate(p.Lang, "error.internal"), http.StatusInternalServerError)
+		http.Error(w, p.T("error.internal"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 
+	"github.com/policywatch/policywatch/internal/locale"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
@@ -29,9 +30,7 @@ func WriteDiffDocument(w io.Writer, res textdiff.Result, oldName, newName, lang 
 	if err != nil {
 		return err
 	}
-	if lang != "en" {
-		lang = "zh"
-	}
+	lang = locale.Normalize(lang)
 	p := &page{Lang: lang, Title: oldName + " → " + newName}
 	view := newDiffView(res, viewOptions{hideFormatting: hideFormatting, allContext: true, sideBySide: true})
 	p.Data = standaloneData{

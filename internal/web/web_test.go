@@ -21,6 +21,7 @@ import (
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/demo"
 	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/locale"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/store/sqlite"
 	"github.com/policywatch/policywatch/internal/testpages"
@@ -542,16 +543,62 @@ func TestAPIWrites(t *testing.T) {
 	}
 }
 
+// TestMessagesExistInBothLanguages: every message of the catalogue is in
+// both languages, and every key the pages use (templates and Go code) is in
+// the catalogue, so that no page shows a key or falls back to Chinese.
 func TestMessagesExistInBothLanguages(t *testing.T) {
-	for key := range messages["zh"] {
-		if _, ok := messages["en"][key]; !ok {
+	zh, en := locale.NewPrinter("zh"), locale.NewPrinter("en")
+	for _, key := range locale.Keys("zh") {
+		if !en.Has(key) {
 			t.Errorf("English lacks %q", key)
 		}
 	}
-	for key := range messages["en"] {
-		if _, ok := messages["zh"][key]; !ok {
+	for _, key := range locale.Keys("en") {
+		if !zh.Has(key) {
 			t.Errorf("Chinese lacks %q", key)
 		}
+	}
+
+	static := regexp.MustCompile(`\.T\(?\s*"([^"%]+)"`)          // .T "key" in a template, p.T("key") in Go
+	dynamic := regexp.MustCompile(`\.T \(printf "([^"%]+\.)%s"`) // .T (printf "kind.%s" .Kind)
+	files, _ := filepath.Glob("templates/*.html")
+	gofiles, _ := filepath.Glob("*.go")
+	used, prefixes := 0, 0
+	for _, name := range append(files, gofiles...) {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dynamicKeys []string
+		for _, m := range static.FindAllStringSubmatch(string(b), -1) {
+			if strings.HasSuffix(m[1], ".") { // p.T("result." + string(o.Result))
+				dynamicKeys = append(dynamicKeys, m[1])
+				continue
+			}
+			used++
+			if !zh.Has(m[1]) || !en.Has(m[1]) {
+				t.Errorf("%s uses %q, which the catalogue lacks", name, m[1])
+			}
+		}
+		for _, m := range dynamic.FindAllStringSubmatch(string(b), -1) {
+			dynamicKeys = append(dynamicKeys, m[1])
+		}
+		for _, prefix := range dynamicKeys {
+			prefixes++
+			found := false
+			for _, key := range locale.Keys("en") {
+				found = found || strings.HasPrefix(key, prefix)
+			}
+			if !found {
+				t.Errorf("%s uses keys %q…, of which the catalogue has none", name, prefix)
+			}
+		}
+	}
+	if used < 100 || prefixes == 0 {
+		t.Errorf("found only %d keys and %d key prefixes in the templates and code", used, prefixes)
 	}
 }
 
