@@ -1,15 +1,21 @@
 // Package analyze explains what changed between two versions of a policy:
 // each change (a block of consecutive changed lines) with the clause topics
 // it touches, the facts it adds and removes, whether it is substantive or
-// editorial, which way it moves users' position, and one sentence on its
-// impact; an overall level by explicit rules; and a report in Chinese or
-// English. Everything is computed offline and every statement points to the
-// change it comes from.
+// editorial (and which editorial kinds), which way it moves users'
+// position, and one sentence on its impact; an overall level by the rules
+// of rules.go; and a report in Chinese or English. Everything is computed
+// offline and every statement points to the change it comes from.
+//
+// Facts are compared version against version (facts.Diff): a fact is added
+// only when the old version says nothing of it anywhere, and each change
+// carries the facts its own lines add or drop, marked when the other
+// version still states them elsewhere.
 package analyze
 
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,10 +28,10 @@ import (
 // Levels, from nothing to the most serious.
 const (
 	LevelNone        = "none"        // no change after normalization
-	LevelEditorial   = "editorial"   // formatting, dates, typos, renumbering only
+	LevelEditorial   = "editorial"   // formatting, dates, typos, renumbering and the like only
 	LevelMinor       = "minor"       // substantive but not widening: replacements, contacts, narrowing, clarifications
 	LevelSubstantive = "substantive" // widens processing or changes users' rights
-	LevelMajor       = "major"       // see majorReasons
+	LevelMajor       = "major"       // see the rules in rules.go
 )
 
 var levelRank = map[string]int{LevelNone: 0, LevelEditorial: 1, LevelMinor: 2, LevelSubstantive: 3, LevelMajor: 4}
@@ -48,41 +54,76 @@ type FactChanges struct {
 	Removed []facts.Fact `json:"removed"`
 }
 
+// Clause is a changed piece of text widened to whole clauses: what the old
+// version said there and what the new one says ("" for none).
+type Clause struct {
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
+	// The words that changed within each, as rune offsets [start, end),
+	// widened to whole names and terms.
+	OldMark []int `json:"old_mark,omitempty"`
+	NewMark []int `json:"new_mark,omitempty"`
+
+	// the whole sentences around them that the other version does not
+	// state, which the rules read
+	oldSentences, newSentences []string
+}
+
+// Reason says why a change has its level.
+type Reason struct {
+	Code  string `json:"code"`            // e.g. sensitive_pi_added, right_removed, minor_age_lowered
+	Value string `json:"value,omitempty"` // the fact concerned
+	From  string `json:"from,omitempty"`  // before, where the rule compares (14)
+	To    string `json:"to,omitempty"`    // after (12)
+}
+
 // Change is one block of consecutive changed lines.
 type Change struct {
-	ID          int         `json:"id"`   // 1-based, in order
-	Kind        string      `json:"kind"` // added, removed, modified, moved
-	OldLine     *int        `json:"old_line"`
-	NewLine     *int        `json:"new_line"`
-	OldText     string      `json:"old_text"`
-	NewText     string      `json:"new_text"`
-	Categories  []string    `json:"categories"`
-	Substantive bool        `json:"substantive"`
-	Editorial   string      `json:"editorial,omitempty"` // why not substantive: formatting, dates, renumbering, typo
-	Direction   string      `json:"direction"`
-	Risk        bool        `json:"risk"` // a changed sentence reads as a potential risk (CAPP-130 risk)
-	Facts       FactChanges `json:"facts"`
-	Impact      string      `json:"impact"`
-	Anchor      string      `json:"anchor"` // the row on the compare page: n<line> or o<line>
-	Level       string      `json:"level"`  // this change alone
-	Reasons     []string    `json:"reasons,omitempty"`
+	ID          int             `json:"id"`   // 1-based, in the report's order: substantive first, by level
+	Kind        string          `json:"kind"` // added, removed, modified, moved
+	OldLine     *int            `json:"old_line"`
+	NewLine     *int            `json:"new_line"`
+	OldText     string          `json:"old_text"`
+	NewText     string          `json:"new_text"`
+	Section     string          `json:"section,omitempty"` // the headings it stands under, outermost first, joined by classify.SectionSep
+	Categories  []string        `json:"categories"`
+	Substantive bool            `json:"substantive"`
+	Editorial   string          `json:"editorial,omitempty"` // the main editorial kind, when not substantive
+	Edits       []EditorialEdit `json:"edits,omitempty"`     // editorial differences within it, counted
+	Clauses     []Clause        `json:"clauses"`             // what changed, as whole clauses
+	Direction   string          `json:"direction"`
+	Risk        bool            `json:"risk"` // a changed sentence reads as a potential risk (CAPP-130 risk)
+	Facts       FactChanges     `json:"facts"`
+	Impact      string          `json:"impact"`
+	Anchor      string          `json:"anchor"` // the row on the compare page: n<line> or o<line>
+	Level       string          `json:"level"`  // this change alone
+	Reasons     []Reason        `json:"reasons,omitempty"`
+
+	order int // position in the document
 }
 
 // Report is the analysis of two versions.
 type Report struct {
-	Level      string         `json:"level"`
-	Summary    string         `json:"summary"`
-	Statements []Statement    `json:"statements"` // the summary's statements, each with the changes it rests on
-	Changes    []Change       `json:"changes"`
-	Facts      FactChanges    `json:"facts"`
-	Engine     string         `json:"engine"`
-	EngineNote string         `json:"engine_note,omitempty"` // why the configured model's report is not the one shown
-	Lang       string         `json:"lang"`
-	Conclusion string         `json:"conclusion"`
-	Reasons    []string       `json:"reasons"` // why the level is what it is
-	Stats      textdiff.Stats `json:"stats"`
-	AnalyzedAt time.Time      `json:"analyzed_at"`
+	Level      string          `json:"level"`
+	Summary    string          `json:"summary"`
+	Statements []Statement     `json:"statements"` // the summary's statements, each with the changes it rests on
+	Changes    []Change        `json:"changes"`
+	Editorial  []EditorialEdit `json:"editorial"` // editorial edits over the whole text, by kind
+	Facts      FactChanges     `json:"facts"`
+	Engine     string          `json:"engine"`
+	EngineNote string          `json:"engine_note,omitempty"` // why the configured model's report is not the one shown
+	Lang       string          `json:"lang"`
+	Conclusion string          `json:"conclusion"`
+	Reasons    []Reason        `json:"reasons"` // why the level is what it is
+	Rights     []string        `json:"rights"`  // the rights the new version states, for the conclusion
+	Stats      textdiff.Stats  `json:"stats"`
+	Rules      int             `json:"rules"` // version of the rules that made it (RulesVersion)
+	AnalyzedAt time.Time       `json:"analyzed_at"`
 }
+
+// RulesVersion changes whenever the rules would judge a pair differently,
+// so that reports stored by older rules can be told apart and made anew.
+const RulesVersion = 2
 
 // Options shape an analysis.
 type Options struct {
@@ -103,34 +144,38 @@ func Compare(oldText, newText string, opt Options) (*Report, error) {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
 	oldNorm, newNorm := normalize.Text(oldText), normalize.Text(newText)
-	// The facts of the old version, the larger part of the work, are
-	// found while the diff and the new version's facts are.
-	var oldFacts []facts.Fact
+	// The old version's inventory, the larger part of the work, is taken
+	// while the diff and the new version's are.
+	var oldInv *facts.Inventory
 	done := make(chan struct{})
 	go func() {
-		oldFacts = facts.Extract(oldNorm)
+		oldInv = facts.Take(oldNorm)
 		close(done)
 	}()
-	res := textdiff.Compare(oldNorm, newNorm)
-	newFacts := facts.Extract(newNorm)
+	res := textdiff.CompareLines(textdiff.Lines(oldNorm), textdiff.Lines(newNorm))
+	newInv := facts.Take(newNorm)
 	<-done
-	added, removed := facts.Diff(oldFacts, newFacts)
-	a := &analysis{
-		res: res, model: model, lang: opt.Lang,
-		oldCtx: contexts(textdiff.Lines(oldNorm)), newCtx: contexts(textdiff.Lines(newNorm)),
-		added: added, removed: removed,
-	}
-	a.ageFrom, a.ageTo = ageLowered(oldFacts, newFacts)
+	added, removed := facts.Diff(oldInv, newInv)
+	a := newAnalysis(res, model, oldInv, newInv, oldNorm, newNorm)
+	a.added, a.removed = keySet(added), keySet(removed)
 	r := &Report{Engine: EngineBuiltin, Lang: opt.Lang, Facts: FactChanges{Added: nonNil(added), Removed: nonNil(removed)},
-		Stats: res.Stats, AnalyzedAt: opt.Now().UTC()}
-	for _, b := range res.Blocks(false) {
-		c := a.change(len(r.Changes)+1, res.Rows[b.Start:b.End])
+		Changes: []Change{}, Stats: res.Stats, Rules: RulesVersion, AnalyzedAt: opt.Now().UTC()}
+	for i, b := range a.blocks() {
+		c := a.change(res.Rows[b.Start:b.End])
+		c.order = i
 		r.Changes = append(r.Changes, c)
 	}
-	r.Level, r.Reasons = overall(r)
+	number(r.Changes)
+	r.Editorial = sumEdits(r.Changes)
+	r.Rights = rightsStated(newInv)
+	r.Level, r.Reasons = overall(r, oldNorm != newNorm)
+	w := wordsFor(opt.Lang)
+	for i := range r.Changes {
+		r.Changes[i].Impact = w.impact(r.Changes[i])
+	}
 	r.Statements = headlines(r)
-	r.Summary = summary(r)
-	r.Conclusion = conclusion(r)
+	r.Summary = w.summary(r)
+	r.Conclusion = w.conclusion(r)
 	return r, nil
 }
 
@@ -141,165 +186,93 @@ func nonNil(fs []facts.Fact) []facts.Fact {
 	return fs
 }
 
-// analysis is the state of one Compare.
-type analysis struct {
-	res            textdiff.Result
-	model          *classify.Model
-	lang           string
-	oldCtx, newCtx []classify.Sentence // each line with its neighbours and section
-	added, removed []facts.Fact
-	placed         map[string]bool // facts assigned to a change
-	ageFrom, ageTo int             // minors' age threshold lowered from, to (zeros if not)
-}
-
-// contexts gives each line its neighbours and section, as the classifier
-// was trained to see sentences.
-func contexts(lines []string) []classify.Sentence {
-	sections := classify.Sections(lines)
-	out := make([]classify.Sentence, len(lines))
-	prevText := func(i int) string {
-		for j := i - 1; j >= 0; j-- {
-			if lines[j] != "" {
-				return lines[j]
-			}
-		}
-		return ""
-	}
-	nextText := func(i int) string {
-		for j := i + 1; j < len(lines); j++ {
-			if lines[j] != "" {
-				return lines[j]
-			}
-		}
-		return ""
-	}
-	for i, l := range lines {
-		out[i] = classify.Sentence{Text: l, Prev: prevText(i), Next: nextText(i), Section: sections[i]}
-	}
-	return out
-}
-
-func (a *analysis) change(id int, rows []textdiff.Row) Change {
-	c := Change{ID: id, Kind: kindOf(rows)}
-	var oldParts, newParts []string
-	oldFrom, oldTo, newFrom, newTo := 0, 0, 0, 0
-	for _, r := range rows {
-		if r.OldNo > 0 {
-			oldParts = append(oldParts, r.Old)
-			if oldFrom == 0 || r.OldNo < oldFrom {
-				oldFrom = r.OldNo
-			}
-			oldTo = max(oldTo, r.OldNo)
-		}
-		if r.NewNo > 0 {
-			newParts = append(newParts, r.New)
-			if newFrom == 0 {
-				newFrom = r.NewNo
-			}
-			newTo = max(newTo, r.NewNo)
-		}
-	}
-	c.OldText, c.NewText = strings.Join(oldParts, "\n"), strings.Join(newParts, "\n")
-	if oldFrom > 0 {
-		c.OldLine = &oldFrom
-	}
-	if newFrom > 0 {
-		c.NewLine = &newFrom
-		c.Anchor = fmt.Sprintf("n%d", newFrom)
-	} else {
-		c.Anchor = fmt.Sprintf("o%d", oldFrom)
-	}
-	c.Facts = FactChanges{Added: []facts.Fact{}, Removed: []facts.Fact{}}
-	if newFrom > 0 {
-		c.Facts.Added = a.take(a.added, newFrom, newTo)
-	}
-	if oldFrom > 0 {
-		c.Facts.Removed = a.take(a.removed, oldFrom, oldTo)
-	}
-	c.Categories, c.Risk = a.categories(rows)
-	judge(&c, rows)
-	markAgeLowered(&c, a.ageFrom, a.ageTo)
-	c.Impact = impact(c, a.lang)
-	return c
-}
-
-// take returns the facts on lines from..to that no change has taken yet. A
-// fact can change without its own line changing (a statement counted once
-// for the document); such facts stay in the report's totals only.
-func (a *analysis) take(fs []facts.Fact, from, to int) []facts.Fact {
-	if a.placed == nil {
-		a.placed = map[string]bool{}
-	}
-	out := []facts.Fact{}
+func keySet(fs []facts.Fact) map[string]bool {
+	out := map[string]bool{}
 	for _, f := range fs {
-		k := f.Key() + "@" + fmt.Sprint(f.Line)
-		if f.Line >= from && f.Line <= to && !a.placed[k] {
-			a.placed[k] = true
-			out = append(out, f)
-		}
+		out[f.Key()] = true
 	}
 	return out
 }
 
-func kindOf(rows []textdiff.Row) string {
-	ins, del, mov := 0, 0, 0
-	for _, r := range rows {
-		switch r.Op {
-		case textdiff.Insert:
-			ins++
-		case textdiff.Delete:
-			del++
-		case textdiff.Move:
-			mov++
+// number orders the changes as the report lists them (substantive ones
+// first, most serious first, then in the order of the text; editorial
+// ones after) and numbers them in that order, so that a change has one
+// number everywhere.
+func number(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		if cs[i].Substantive != cs[j].Substantive {
+			return cs[i].Substantive
 		}
+		if cs[i].Substantive && Rank(cs[i].Level) != Rank(cs[j].Level) {
+			return Rank(cs[i].Level) > Rank(cs[j].Level)
+		}
+		return cs[i].order < cs[j].order
+	})
+	for i := range cs {
+		cs[i].ID = i + 1
 	}
-	switch len(rows) {
-	case ins:
-		return "added"
-	case del:
-		return "removed"
-	case mov:
-		return "moved"
-	}
-	return "modified"
 }
 
-// categories classifies the block's changed lines in their context: the new
-// version's lines, and the old version's for what was removed.
-func (a *analysis) categories(rows []textdiff.Row) ([]string, bool) {
-	counts := map[string]int{}
-	risk := false
-	classifyLine := func(ctx []classify.Sentence, no int) {
-		if no <= 0 || no > len(ctx) || strings.TrimSpace(ctx[no-1].Text) == "" || classify.IsHeading(ctx[no-1].Text) {
-			return
-		}
-		res := a.model.Classify(ctx[no-1])
-		for _, l := range res.Labels {
-			counts[l]++
-		}
-		risk = risk || res.Risk
-	}
-	for _, r := range rows {
-		if r.Formatting {
-			continue
-		}
-		switch r.Op {
-		case textdiff.Delete:
-			classifyLine(a.oldCtx, r.OldNo)
-		default:
-			classifyLine(a.newCtx, r.NewNo)
-		}
-	}
-	var out []string
-	for _, t := range classify.Topics {
-		if counts[t] > 0 {
-			out = append(out, t)
+// sumEdits adds up the editorial edits of all changes by kind.
+func sumEdits(cs []Change) []EditorialEdit {
+	index := map[string]int{}
+	out := []EditorialEdit{}
+	byOrder := append([]Change(nil), cs...)
+	sort.SliceStable(byOrder, func(i, j int) bool { return byOrder[i].order < byOrder[j].order })
+	for _, c := range byOrder {
+		for _, e := range c.Edits {
+			key := e.Kind + "\x00" + e.From + "\x00" + e.To
+			i, ok := index[key]
+			if !ok {
+				i = len(out)
+				index[key] = i
+				out = append(out, EditorialEdit{Kind: e.Kind, From: e.From, To: e.To})
+			}
+			out[i].Count += e.Count
+			for _, item := range e.Items {
+				if !contains(out[i].Items, item) {
+					out[i].Items = append(out[i].Items, item)
+				}
+			}
+			if !containsInt(out[i].Changes, c.ID) {
+				out[i].Changes = append(out[i].Changes, c.ID)
+			}
 		}
 	}
-	if out == nil {
-		out = []string{}
+	for i := range out {
+		sort.Ints(out[i].Changes)
 	}
-	return out, risk
+	return out
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// rightsStated are the rights the new version states, in the order of the
+// vocabulary of rights.
+func rightsStated(inv *facts.Inventory) []string {
+	out := []string{}
+	for _, f := range inv.Facts {
+		if f.Type == facts.Right && !contains(out, f.Value) {
+			out = append(out, f.Value)
+		}
+	}
+	return out
 }
 
 // Analyzer explains the change between two versions. The built-in
@@ -322,3 +295,6 @@ func (Builtin) Engine() string { return EngineBuiltin }
 
 // EngineBuiltin names the offline analyzer in reports.
 const EngineBuiltin = "builtin"
+
+// joinLines joins the rows' texts of one side.
+func joinLines(parts []string) string { return strings.Join(parts, "\n") }

@@ -1,314 +1,503 @@
 package analyze
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"
-	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
-// The rules, in order of precedence:
+// The rules, in one place. Everything the report says about a change —
+// level, direction, impact — follows from what judge finds here.
 //
-// A change is editorial when it alters no fact other than dates and its
-// changed characters are only
-//   - formatting (whitespace, wrapping, width, quotes: the diff's formatting flag),
-//   - dates and numbers of dates,
-//   - list numbering (（三）→（四）, 3.→4.),
-//   - or at most three characters that are not words of negation or
-//     obligation (不 无 未 非 禁 仅 只 可 会 须 应 得 必): a typo.
-// Every other change is substantive.
+// A change is editorial when
+//   - undoing the editorial kinds (formatting, emphasis, link targets, menu
+//     paths, dates, renumbering, 您/你, the operator's own names for 我们,
+//     variant spellings) makes both sides the same, wherever in the line
+//     the differences are;
+//   - or every sentence of each side still stands, so edited, in the other
+//     version (moved text, a duplicate dropped);
+//   - or, with no fact changed, at most three characters differ and none is
+//     a word of negation or obligation (不 无 未 非 禁 仅 只 可 会 须 应 得 必): a typo.
+//
+// Facts count when the other version says nothing of them anywhere
+// (facts.Diff); a fact a change moves or rewords is shown, not counted.
 //
 // A substantive change's level:
-//   - major when it adds sensitive personal information, adds a cross-border
-//     transfer (stated present), removes a user's right, or adds a third
-//     party or SDK that receives sensitive information, or states a minors'
-//     age threshold lower than the old version's lowest;
+//   - major when it adds sensitive personal information in a clause about
+//     processing it, states a cross-border transfer where the old version
+//     stated none (or only as absent or conditional), leaves a right with no
+//     statement at all, adds a recipient (third party, SDK, authority) of
+//     sensitive information, or lowers the minors' age threshold;
 //   - substantive when it widens processing (new information, recipients,
-//     SDKs, permissions, longer retention) or changes rights or storage;
+//     SDKs, permissions, a clause stating new processing, longer retention),
+//     removes a way to exercise a right, lengthens the time to answer
+//     requests (flagged past 15 working days, the rule the profile checks),
+//     or changes retention, storage location or cross-border transfer;
 //   - minor otherwise: a recipient replaced by another in the same role,
-//     changed contacts or response times, narrowing, clarifications.
+//     changed contacts, narrowing, clarifications.
 //
-// The report's level is the highest of its changes' levels (none when
-// there are no changes at all).
+// The report's level is the highest of its changes' levels (editorial
+// when the texts differ in formatting only, none when they do not differ).
 
-var (
-	dateOnly    = regexp.MustCompile(`^[\d０-９一二三四五六七八九十〇零年月日号/\-.\s:：时分]+$`)
-	numberingRe = regexp.MustCompile(`^[\s(（]*[\d一二三四五六七八九十a-zA-Z]+[)）.、．\s]*$`)
-	// what may stand before a changed list number: "1.1" before "3" in 1.13
-	numberPrefix = regexp.MustCompile(`^[\s(（]*([\d一二三四五六七八九十]+[.．、]?)*$`)
-	weightyRunes = "不无未非禁仅只可会须应得必"
-)
+// processingThreshold is the clause classifier's probability above which a
+// clause reads as stating how personal information is handled.
+const processingThreshold = 0.5
 
 // judge decides whether a change is substantive, which way it goes, and
 // its level.
-func judge(c *Change, rows []textdiff.Row) {
-	c.Direction = direction(c, rows)
-	if why := editorialReason(c, rows); why != "" {
-		c.Substantive, c.Editorial, c.Level = false, why, LevelEditorial
-		c.Direction = Neutral
+func (a *analysis) judge(c *Change) {
+	c.Direction = Neutral
+	if kinds, ok := a.canon.editorialKinds(c.OldText, c.NewText); ok {
+		a.editorial(c, kinds)
+		return
+	}
+	if a.standsElsewhere(c) {
+		a.editorial(c, []string{EditMoved})
+		return
+	}
+	c.Clauses = a.changedClauses(c.OldText, c.NewText)
+	if typoFacts(c) && isTypo(a.canon.canonical(c.OldText, ""), a.canon.canonical(c.NewText, "")) {
+		a.editorial(c, []string{EditTypo})
 		return
 	}
 	c.Substantive = true
-	c.Level, c.Reasons = changeLevel(c)
+	c.Level, c.Direction, c.Reasons = a.level(c)
 }
 
-// editorialReason says why a change is editorial, or "" if it is not.
-func editorialReason(c *Change, rows []textdiff.Row) string {
-	for _, f := range append(append([]facts.Fact{}, c.Facts.Added...), c.Facts.Removed...) {
-		if f.Type != facts.DateUpdated && f.Type != facts.DateEffective {
-			return ""
+// editorial marks a change editorial, of the given kinds, and counts its
+// edits.
+func (a *analysis) editorial(c *Change, kinds []string) {
+	c.Substantive, c.Level, c.Editorial = false, LevelEditorial, kinds[0]
+	for _, k := range kinds {
+		if !hasEdit(c.Edits, k) {
+			c.Edits = append(c.Edits, EditorialEdit{Kind: k, Count: 1})
 		}
 	}
-	allFormatting := true
-	for _, r := range rows {
-		if !r.Formatting {
-			allFormatting = false
-		}
+	if c.Editorial == EditFormatting && len(kinds) > 1 {
+		c.Editorial = kinds[1]
 	}
-	if allFormatting {
-		return "formatting"
+	if c.Kind == "moved" || kinds[0] == EditMoved {
+		return
 	}
-	segs := changedSegments(rows)
-	if len(segs) == 0 {
-		return "formatting"
+	if kinds[0] == EditTypo {
+		c.Clauses = a.changedClauses(c.OldText, c.NewText)
 	}
-	allDates, allNumbering, changedRunes, weighty := true, true, 0, false
-	for _, s := range segs {
-		t := strings.TrimSpace(s.text)
-		if t == "" {
-			continue
-		}
-		if !dateOnly.MatchString(t) {
-			allDates = false
-		}
-		if !s.atStart || !numberingRe.MatchString(t) {
-			allNumbering = false
-		}
-		changedRunes += utf8.RuneCountInString(t)
-		if strings.ContainsAny(t, weightyRunes) {
-			weighty = true
-		}
-	}
-	switch {
-	case allNumbering:
-		return "renumbering"
-	case allDates:
-		return "dates"
-	case changedRunes <= 3 && !weighty && !wholeLines(rows):
-		return "typo"
-	}
-	return ""
 }
 
-// segment is a changed piece of a line.
-type segment struct {
-	text    string
-	atStart bool // at the start of its line (a list number)
-}
-
-// changedSegments returns what changed in a block: spans inside modified
-// lines, whole inserted and deleted lines.
-func changedSegments(rows []textdiff.Row) []segment {
-	var out []segment
-	for _, r := range rows {
-		if r.Formatting {
-			continue
-		}
-		switch r.Op {
-		case textdiff.Insert:
-			out = append(out, segment{text: r.New, atStart: true})
-		case textdiff.Delete:
-			out = append(out, segment{text: r.Old, atStart: true})
-		case textdiff.Replace, textdiff.Move:
-			for _, s := range r.Spans {
-				text := r.Old
-				if s.Side == "new" {
-					text = r.New
-				}
-				rs := []rune(text)
-				out = append(out, segment{text: string(rs[s.Start:s.End]),
-					atStart: numberPrefix.MatchString(string(rs[:s.Start])) && endsNumber(rs[s.End:])})
-			}
-		}
-	}
-	return out
-}
-
-// endsNumber reports whether what follows a changed list number closes it
-// ("3" in "1.13 若您" is a number; "15" in "15天内" is not).
-func endsNumber(rest []rune) bool {
-	return len(rest) == 0 || strings.ContainsRune(" .．、)）", rest[0]) || unicode.IsDigit(rest[0])
-}
-
-func wholeLines(rows []textdiff.Row) bool {
-	for _, r := range rows {
-		if r.Op == textdiff.Insert || r.Op == textdiff.Delete {
+func hasEdit(es []EditorialEdit, kind string) bool {
+	for _, e := range es {
+		if e.Kind == kind {
 			return true
 		}
 	}
 	return false
 }
 
-// widening facts: adding one extends processing; removing one reduces it.
-var widening = map[string]bool{facts.PI: true, facts.ThirdParty: true, facts.SDK: true, facts.Permission: true}
+// standsElsewhere reports a change whose every sentence, on both sides,
+// the other version still states (text moved, a repeated paragraph
+// dropped or restored).
+func (a *analysis) standsElsewhere(c *Change) bool {
+	found := 0
+	check := func(text, doc string) bool {
+		for _, s := range sentencesOf(text) {
+			k := a.canon.canonical(s, "")
+			if k == "" {
+				continue
+			}
+			if !strings.Contains(doc, k) {
+				return false
+			}
+			found++
+		}
+		return true
+	}
+	return check(c.NewText, a.oldDoc) && check(c.OldText, a.newDoc) && found > 0
+}
 
-// direction weighs a change for users: facts first, then what kind of
-// text was added or removed.
-func direction(c *Change, rows []textdiff.Row) string {
-	widen, narrow := 0, 0
-	replaced := replacedRecipients(c)
+// typoFacts reports a change whose facts a typo fix can explain: none
+// dropped but dates, and none added but the plain information or
+// permission a misspelt word now names (屏幕分表率 → 屏幕分辨率). A word
+// replaced by another word (IMEI → IMSI) drops a fact and is no typo.
+func typoFacts(c *Change) bool {
+	for _, f := range c.Facts.Removed {
+		if f.Type != facts.DateUpdated && f.Type != facts.DateEffective {
+			return false
+		}
+	}
 	for _, f := range c.Facts.Added {
 		switch {
-		case replaced[f.Value]:
-		case widening[f.Type]:
-			widen++
-		case f.Type == facts.Right:
-			narrow++
-		case f.Type == facts.CrossBorder && f.Stated != "absent":
-			widen++
-		case f.Type == facts.CrossBorder:
-			narrow++
+		case f.Type == facts.DateUpdated || f.Type == facts.DateEffective:
+		case (f.Type == facts.PI || f.Type == facts.Permission) && !f.IsSensitive():
+		default:
+			return false
 		}
 	}
-	for _, f := range c.Facts.Removed {
-		switch {
-		case replaced[f.Value]:
-		case widening[f.Type]:
-			narrow++
-		case f.Type == facts.Right:
-			widen++
-		}
+	return true
+}
+
+// verdict collects a change's level, direction and reasons.
+type verdict struct {
+	level          string
+	widen, narrow  int
+	reasons        []Reason
+	sensitiveAdded bool
+}
+
+func (v *verdict) raise(level string, r Reason) {
+	if Rank(level) > Rank(v.level) {
+		v.level = level
 	}
-	if widen == 0 && narrow == 0 {
-		switch c.Kind {
-		case "added":
-			if touchesProcessing(c.Categories) {
-				widen++
-			}
-		case "removed":
-			if touchesProcessing(c.Categories) {
-				narrow++
-			}
-		}
-		// A negation appearing or disappearing turns a clause around.
-		oldNeg, newNeg := negations(c.OldText), negations(c.NewText)
-		if newNeg > oldNeg {
-			narrow++
-		} else if newNeg < oldNeg {
-			widen++
-		}
-	}
+	v.reasons = append(v.reasons, r)
+}
+
+func (v *verdict) direction() string {
 	switch {
-	case widen > 0 && narrow > 0:
+	case v.widen > 0 && v.narrow > 0:
 		return Mixed
-	case widen > 0:
+	case v.widen > 0:
 		return Widens
-	case narrow > 0:
+	case v.narrow > 0:
 		return Narrows
 	}
 	return Neutral
 }
 
-func touchesProcessing(cats []string) bool {
-	for _, c := range cats {
-		switch c {
-		case "collection", "permission", "sharing", "usage", "retention":
+// widening fact types: adding one extends processing; removing one reduces it.
+var widening = map[string]bool{facts.PI: true, facts.ThirdParty: true, facts.SDK: true, facts.Permission: true}
+
+// level applies the rules to a substantive change.
+func (a *analysis) level(c *Change) (string, string, []Reason) {
+	v := &verdict{level: LevelMinor}
+	added, removed := counted(c.Facts.Added), counted(c.Facts.Removed)
+	replaced := replacedRecipients(added, removed)
+	for _, f := range added {
+		if f.Type == facts.PI && f.IsSensitive() && a.aboutProcessing(f) {
+			v.sensitiveAdded = true
+		}
+	}
+	for _, f := range added {
+		a.ruleAdded(c, f, replaced, v)
+	}
+	for _, f := range removed {
+		a.ruleRemoved(c, f, replaced, v)
+	}
+	for _, f := range append(append([]facts.Fact{}, c.Facts.Added...), c.Facts.Removed...) {
+		if f.Elsewhere > 0 && isContact(f.Type) {
+			v.raise(LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
+		}
+	}
+	a.ruleWays(c, v)
+	a.ruleClauses(c, v)
+	if len(v.reasons) == 0 {
+		v.reasons = append(v.reasons, Reason{Code: "clause_changed"})
+	}
+	if v.direction() == Widens || v.direction() == Mixed {
+		v.raise(LevelSubstantive, Reason{Code: "widens"})
+	}
+	return v.level, v.direction(), v.reasons
+}
+
+// counted are the facts the rules count: those the other version states
+// nowhere.
+func counted(fs []facts.Fact) []facts.Fact {
+	var out []facts.Fact
+	for _, f := range fs {
+		if f.Elsewhere == 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func isContact(t string) bool {
+	return t == facts.ContactPhone || t == facts.ContactEmail || t == facts.ContactAddress
+}
+
+func (a *analysis) ruleAdded(c *Change, f facts.Fact, replaced map[string]bool, v *verdict) {
+	switch {
+	case f.Type == facts.PI && f.IsSensitive() && a.aboutProcessing(f):
+		v.widen++
+		v.raise(LevelMajor, Reason{Code: "sensitive_pi_added", Value: f.Value})
+	case (f.Type == facts.ThirdParty || f.Type == facts.SDK) && replaced[f.Key()]:
+		v.raise(LevelMinor, Reason{Code: "recipient_replaced", Value: f.Value})
+	case (f.Type == facts.ThirdParty || f.Type == facts.SDK) && (v.sensitiveAdded || a.receivesSensitive(f)):
+		v.widen++
+		v.raise(LevelMajor, Reason{Code: "recipient_of_sensitive_pi_added", Value: f.Value})
+	case f.Type == facts.PI && !a.aboutProcessing(f):
+		v.raise(LevelMinor, Reason{Code: "pi_mentioned", Value: f.Value})
+	case widening[f.Type]:
+		v.widen++
+		v.raise(LevelSubstantive, Reason{Code: f.Type + "_added", Value: f.Value})
+	case f.Type == facts.Operator:
+		v.raise(LevelSubstantive, Reason{Code: "operator_changed", Value: f.Value})
+	case f.Type == facts.Right:
+		v.narrow++
+		v.raise(LevelSubstantive, Reason{Code: "right_added", Value: f.Value})
+	case f.Type == facts.CrossBorder:
+		a.ruleCrossBorder(f, v)
+	case f.Type == facts.Retention:
+		from, longer := longerThanBefore(a.oldInv.Facts, f, facts.Retention)
+		if longer {
+			v.widen++
+			v.raise(LevelSubstantive, Reason{Code: "retention_lengthened", Value: f.Value, From: from, To: f.Value})
+		} else {
+			v.raise(LevelSubstantive, Reason{Code: "retention_changed", Value: f.Value})
+		}
+	case f.Type == facts.StorageLocation:
+		v.raise(LevelSubstantive, Reason{Code: "storage_changed", Value: f.Value})
+	case f.Type == facts.MinorAge:
+		if from := lowestAge(a.oldInv.Facts); from > 0 && lowestAge(a.newInv.Facts) < from && f.Value == strconv.Itoa(lowestAge(a.newInv.Facts)) {
+			v.widen++
+			v.raise(LevelMajor, Reason{Code: "minor_age_lowered", Value: f.Value, From: strconv.Itoa(from), To: f.Value})
+		} else {
+			v.raise(LevelMinor, Reason{Code: "minor_age_changed", Value: f.Value})
+		}
+	case f.Type == facts.ResponseTime:
+		a.ruleResponseTime(f, v)
+	case isContact(f.Type):
+		v.raise(LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
+	}
+}
+
+func (a *analysis) ruleRemoved(c *Change, f facts.Fact, replaced map[string]bool, v *verdict) {
+	switch {
+	case f.Type == facts.Right && a.newlyCited(c) != "":
+		v.widen++
+		v.raise(LevelSubstantive, Reason{Code: "right_moved_out", Value: f.Value, To: a.newlyCited(c)})
+	case f.Type == facts.Right:
+		v.widen++
+		v.raise(LevelMajor, Reason{Code: "right_removed", Value: f.Value})
+	case replaced[f.Key()]:
+	case widening[f.Type]:
+		v.narrow++
+		v.raise(LevelMinor, Reason{Code: f.Type + "_removed", Value: f.Value})
+	case f.Type == facts.CrossBorder && f.Stated == "present":
+		v.narrow++
+		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
+	case f.Type == facts.Retention || f.Type == facts.StorageLocation || f.Type == facts.CrossBorder:
+		v.raise(LevelSubstantive, Reason{Code: f.Type + "_changed", Value: f.Value})
+	case isContact(f.Type):
+		v.raise(LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
+	}
+}
+
+// citesDocument finds a reference to another document (《豆包账号服务须知》,
+// a link): a right whose statement moves there is not gone.
+var citesDocument = regexp.MustCompile(`《[^》]{2,40}》`)
+
+// newlyCited is the first document the change's new text refers to that the
+// old version did not.
+func (a *analysis) newlyCited(c *Change) string {
+	for _, m := range citesDocument.FindAllString(readable(c.NewText), -1) {
+		if !strings.Contains(readable(a.oldText), m) {
+			return m
+		}
+	}
+	return ""
+}
+
+// ruleCrossBorder: a transfer stated present where the old version stated
+// none present is major; a new destination of a transfer already stated
+// is substantive; a transfer now stated absent narrows.
+func (a *analysis) ruleCrossBorder(f facts.Fact, v *verdict) {
+	switch f.Stated {
+	case "present":
+		v.widen++
+		if !statesTransfer(a.oldInv.Facts) {
+			v.raise(LevelMajor, Reason{Code: "cross_border_added", Value: f.Destination})
+			return
+		}
+		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Destination})
+	case "absent":
+		v.narrow++
+		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
+	default:
+		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
+	}
+}
+
+func statesTransfer(fs []facts.Fact) bool {
+	for _, f := range fs {
+		if f.Type == facts.CrossBorder && f.Stated == "present" {
 			return true
 		}
 	}
 	return false
 }
 
-var negationRe = regexp.MustCompile(`不会|不得|不再|不予|无需|禁止|绝不|未经`)
+// ruleResponseTime: a longer time to answer requests than any the old
+// version gave is substantive, and flagged past fifteen working days; a
+// shorter one is minor.
+func (a *analysis) ruleResponseTime(f facts.Fact, v *verdict) {
+	days, ok := facts.WorkingDays(f.Value)
+	if !ok {
+		v.raise(LevelMinor, Reason{Code: "response_time_changed", Value: f.Value})
+		return
+	}
+	from, longer := longerThanBefore(a.oldInv.Facts, f, facts.ResponseTime)
+	switch {
+	case longer:
+		v.widen++
+		v.raise(LevelSubstantive, Reason{Code: "response_time_lengthened", Value: f.Value, From: from, To: f.Value})
+		if days > facts.MaxResponseWorkingDays {
+			v.reasons = append(v.reasons, Reason{Code: "response_time_over_limit", Value: f.Value, To: strconv.Itoa(facts.MaxResponseWorkingDays)})
+		}
+	default:
+		v.narrow++
+		v.raise(LevelMinor, Reason{Code: "response_time_changed", Value: f.Value, From: from, To: f.Value})
+	}
+}
 
-func negations(s string) int { return len(negationRe.FindAllString(s, -1)) }
+// longerThanBefore compares a period with the longest of its type the old
+// version gave; from is that one's wording.
+func longerThanBefore(old []facts.Fact, f facts.Fact, typ string) (from string, longer bool) {
+	days, ok := facts.WorkingDays(f.Value)
+	if !ok {
+		return "", false
+	}
+	longest := -1
+	for _, o := range old {
+		if o.Type != typ {
+			continue
+		}
+		if d, ok := facts.WorkingDays(o.Value); ok && d > longest {
+			longest, from = d, o.Value
+		}
+	}
+	return from, longest >= 0 && days > longest
+}
+
+// ruleWays: a way to exercise a right (a menu path, a phone number, an
+// e-mail address) that the old version gave and the new one gives nowhere
+// makes exercising the right harder, though the right remains.
+func (a *analysis) ruleWays(c *Change, v *verdict) {
+	newWays := waysByRight(a.newInv.Facts)
+	for _, f := range c.Facts.Removed {
+		if f.Type != facts.Right || f.Elsewhere == 0 {
+			continue
+		}
+		for _, w := range f.Ways {
+			if !contains(newWays[f.Value], w) && isChannel(w) {
+				v.widen++
+				v.raise(LevelSubstantive, Reason{Code: "right_way_removed", Value: f.Value, From: w})
+			}
+		}
+	}
+}
+
+func waysByRight(fs []facts.Fact) map[string][]string {
+	out := map[string][]string{}
+	for _, f := range fs {
+		if f.Type == facts.Right {
+			out[f.Value] = append(out[f.Value], f.Ways...)
+		}
+	}
+	return out
+}
+
+// isChannel reports a way that is a concrete channel (a number, an
+// address, a path), not a general word such as 客服.
+func isChannel(w string) bool {
+	return strings.ContainsAny(w, "0123456789@【-") || strings.Contains(w, ">")
+}
+
+var (
+	limitation = regexp.MustCompile(`仅|只会|只在|只有|不会|不再|无需|不得|除非|未经.{0,8}同意|单独同意|明示同意|征得.{0,6}同意|关闭|退出|拒绝`)
+	negated    = regexp.MustCompile(`不会|不得|不再|无需|禁止|绝不|未经`)
+	// userDuty marks what users must do (请你…获得授权), which is no
+	// processing by the operator.
+	userDuty = regexp.MustCompile(`请[你您]|[你您用户](应当|应|须|需要|必须|务必|不得|不应)|务必`)
+)
+
+// ruleClauses reads the changed clauses themselves, in their sentences: a
+// sentence stating new processing widens, one removed narrows, a
+// limitation or negation put in narrows and one taken out widens.
+func (a *analysis) ruleClauses(c *Change, v *verdict) {
+	for _, cl := range c.Clauses {
+		pNew, pOld := a.mostProcessing(cl.newSentences, c.Section), a.mostProcessing(cl.oldSentences, c.Section)
+		newNeg, oldNeg := len(negated.FindAllString(cl.New, -1)), len(negated.FindAllString(cl.Old, -1))
+		newLim, oldLim := len(limitation.FindAllString(cl.New, -1)), len(limitation.FindAllString(cl.Old, -1))
+		debugf("clause p=%.2f/%.2f neg=%d/%d lim=%d/%d\n  - %s\n  + %s\n", pOld, pNew, oldNeg, newNeg, oldLim, newLim, cl.Old, cl.New)
+		switch {
+		case oldNeg > newNeg && cl.Old != "" && cl.New != "":
+			v.widen++
+			v.raise(LevelSubstantive, Reason{Code: "limitation_removed", Value: cl.New})
+		case pNew >= processingThreshold && pNew-pOld >= 0.3:
+			v.widen++
+			v.raise(LevelSubstantive, Reason{Code: "processing_added", Value: cl.New})
+		case newLim > oldLim:
+			v.narrow++
+			v.raise(LevelMinor, Reason{Code: "limitation_added", Value: cl.New})
+		case pOld >= processingThreshold && pOld-pNew >= 0.3:
+			v.narrow++
+			v.raise(LevelMinor, Reason{Code: "processing_removed", Value: cl.Old})
+		}
+	}
+}
+
+// mostProcessing is the highest sentenceProcessing of the sentences that
+// are not headings.
+func (a *analysis) mostProcessing(ss []string, section string) float64 {
+	p := 0.0
+	for _, s := range ss {
+		if !classify.IsHeading(s) {
+			p = max(p, a.sentenceProcessing(s, section))
+		}
+	}
+	return p
+}
+
+// sentenceProcessing is how likely a sentence states the operator's
+// handling of personal information (0 for what users must do).
+func (a *analysis) sentenceProcessing(s, section string) float64 {
+	if s == "" || userDuty.MatchString(s) {
+		return 0
+	}
+	return a.processing(s, section)
+}
 
 // replacedRecipients are third parties or SDKs added and removed in the
 // same change with the same role: one recipient swapped for another.
-func replacedRecipients(c *Change) map[string]bool {
+func replacedRecipients(added, removed []facts.Fact) map[string]bool {
 	out := map[string]bool{}
-	for _, a := range c.Facts.Added {
-		for _, r := range c.Facts.Removed {
-			if a.Type == r.Type && (a.Type == facts.ThirdParty || a.Type == facts.SDK) && sameRole(a.Role, r.Role) {
-				out[a.Value], out[r.Value] = true, true
+	for _, x := range added {
+		for _, y := range removed {
+			if x.Type == y.Type && (x.Type == facts.ThirdParty || x.Type == facts.SDK) && x.Role == y.Role {
+				out[x.Key()], out[y.Key()] = true, true
 			}
 		}
 	}
 	return out
 }
 
-func sameRole(a, b string) bool { return a == b }
-
-// changeLevel applies the level rules to a substantive change.
-func changeLevel(c *Change) (string, []string) {
-	var reasons []string
-	level := LevelMinor
-	raise := func(l, why string) {
-		if Rank(l) > Rank(level) {
-			level = l
-		}
-		reasons = append(reasons, why)
+// aboutProcessing reports personal information named in a sentence about
+// handling it (a table or list of collected information counts), not in,
+// say, a disclaimer about the answers of a service.
+func (a *analysis) aboutProcessing(f facts.Fact) bool {
+	if strings.Contains(f.Context, "|") {
+		return true
 	}
-	sensitiveAdded := false
-	for _, f := range c.Facts.Added {
-		if f.Type == facts.PI && f.Sensitive != nil && *f.Sensitive {
-			sensitiveAdded = true
-		}
-	}
-	replaced := replacedRecipients(c)
-	for _, f := range c.Facts.Added {
-		switch {
-		case f.Type == facts.PI && f.Sensitive != nil && *f.Sensitive:
-			raise(LevelMajor, "sensitive_pi_added:"+f.Value)
-		case f.Type == facts.CrossBorder && f.Stated == "present":
-			raise(LevelMajor, "cross_border_added")
-		case (f.Type == facts.ThirdParty || f.Type == facts.SDK) && !replaced[f.Value] && (sensitiveAdded || receivesSensitive(f)):
-			raise(LevelMajor, "recipient_of_sensitive_pi_added:"+f.Value)
-		case replaced[f.Value]:
-			raise(LevelMinor, "recipient_replaced:"+f.Value)
-		case widening[f.Type]:
-			raise(LevelSubstantive, f.Type+"_added:"+f.Value)
-		case f.Type == facts.Retention || f.Type == facts.StorageLocation || f.Type == facts.CrossBorder:
-			raise(LevelSubstantive, f.Type+"_changed:"+f.Value)
-		case f.Type == facts.Right:
-			raise(LevelSubstantive, "right_added:"+f.Value)
-		default:
-			raise(LevelMinor, f.Type+"_changed:"+f.Value)
-		}
-	}
-	for _, f := range c.Facts.Removed {
-		switch {
-		case f.Type == facts.Right:
-			raise(LevelMajor, "right_removed:"+f.Value)
-		case replaced[f.Value]:
-		case widening[f.Type]:
-			raise(LevelMinor, f.Type+"_removed:"+f.Value)
-		case f.Type == facts.Retention || f.Type == facts.StorageLocation || f.Type == facts.CrossBorder:
-			raise(LevelSubstantive, f.Type+"_changed:"+f.Value)
-		default:
-			raise(LevelMinor, f.Type+"_changed:"+f.Value)
-		}
-	}
-	if c.Direction == Widens || c.Direction == Mixed {
-		raise(LevelSubstantive, "widens")
-	}
-	if len(reasons) == 0 {
-		reasons = append(reasons, "clause_changed")
-	}
-	return level, reasons
+	p := a.sentenceProcessing(f.Context, a.newSection(f.Line))
+	debugf("about processing %.2f %s: %s\n", p, f.Value, f.Context)
+	return p >= processingThreshold/2
 }
 
-// receivesSensitive reports a recipient whose listed information includes
-// sensitive kinds.
-func receivesSensitive(f facts.Fact) bool {
-	for _, p := range f.PI {
-		for _, t := range facts.Extract(p) {
-			if t.Type == facts.PI && t.Sensitive != nil && *t.Sensitive {
+func (a *analysis) newSection(line int) string {
+	if line > 0 && line <= len(a.newSec) {
+		return a.newSec[line-1]
+	}
+	return ""
+}
+
+// receivesSensitive reports a recipient whose listed information, or the
+// sentence naming it, includes sensitive kinds.
+func (a *analysis) receivesSensitive(f facts.Fact) bool {
+	for _, text := range append(append([]string{}, f.PI...), f.Context) {
+		for _, t := range facts.Extract(text) {
+			if t.Type == facts.PI && t.IsSensitive() {
 				return true
 			}
 		}
@@ -317,50 +506,26 @@ func receivesSensitive(f facts.Fact) bool {
 }
 
 // overall is the report's level and the reasons for it.
-func overall(r *Report) (string, []string) {
+func overall(r *Report, textsDiffer bool) (string, []Reason) {
+	reasons := []Reason{}
 	if len(r.Changes) == 0 {
-		return LevelNone, nil
+		if textsDiffer {
+			return LevelEditorial, reasons
+		}
+		return LevelNone, reasons
 	}
 	level := LevelEditorial
-	var reasons []string
 	for _, c := range r.Changes {
 		if Rank(c.Level) > Rank(level) {
 			level = c.Level
 		}
-		if c.Level == LevelMajor {
+	}
+	for _, c := range r.Changes {
+		if c.Level == level && c.Substantive {
 			reasons = append(reasons, c.Reasons...)
 		}
 	}
 	return level, reasons
-}
-
-// ageLowered is the lowest minors' age threshold of the old version and of
-// the new one, when the new one is lower (zeros otherwise). The whole
-// documents are compared: a policy may keep "14" in one clause and lower
-// another.
-func ageLowered(oldFacts, newFacts []facts.Fact) (from, to int) {
-	from, to = lowestAge(oldFacts), lowestAge(newFacts)
-	if from == 0 || to == 0 || to >= from {
-		return 0, 0
-	}
-	return from, to
-}
-
-// markAgeLowered makes the change that states the lowered threshold major.
-func markAgeLowered(c *Change, from, to int) {
-	if to == 0 {
-		return
-	}
-	for _, f := range c.Facts.Added {
-		if f.Type == facts.MinorAge && f.Value == strconv.Itoa(to) {
-			c.Level, c.Substantive, c.Editorial = LevelMajor, true, ""
-			c.Reasons = append(c.Reasons, fmt.Sprintf("minor_age_lowered:%d→%d", from, to))
-			if c.Direction == Neutral {
-				c.Direction = Widens
-			}
-			return
-		}
-	}
 }
 
 // lowestAge is the lowest minors' age a version states (0 if none).

@@ -91,7 +91,10 @@ func features(dst []uint32, s Sentence, dim uint32, fs FeatureSet) []uint32 {
 }
 
 // sectionSep separates a section's top heading from its nearest heading.
-const sectionSep = " ▸ "
+const sectionSep = SectionSep
+
+// SectionSep joins the headings of a section path (Sections).
+const SectionSep = " ▸ "
 
 func ngrams(dst []uint32, ns byte, text []rune, n int, mask uint32) []uint32 {
 	for i := 0; i+n <= len(text); i++ {

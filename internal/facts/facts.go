@@ -1,11 +1,13 @@
 // Package facts finds the facts a privacy policy states: who issues it,
-// the third parties and SDKs that receive data, the personal information it
-// processes (mapped to the categories of GB/T 35273-2020 Appendix A, with
-// the sensitive ones of its Appendix B and PIPL Art. 28 flagged), system
-// permissions, users' rights, retention periods, storage location,
-// cross-border transfer, minors' age thresholds, contacts, response time
-// and dates. Each fact keeps the policy's own wording and the line it is
-// on, so every statement built on it can be traced back.
+// the third parties, authorities and SDKs that receive data, the personal
+// information it processes (mapped to the categories of GB/T 35273-2020
+// Appendix A, with the sensitive ones of its Appendix B and PIPL Art. 28
+// flagged), system permissions, users' rights, retention periods, storage
+// location, cross-border transfer, minors' age thresholds, contacts,
+// response time and dates. Each fact keeps the policy's own wording and the
+// line it is on, so every statement built on it can be traced back, and a
+// canonical name, so that two versions are compared by what they say and
+// not by how they word it.
 package facts
 
 import (
@@ -13,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/policywatch/policywatch/internal/normalize"
-	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
 // Fact types, as the contract names them.
@@ -39,43 +40,81 @@ const (
 // Fact is one thing a policy states.
 type Fact struct {
 	Type      string `json:"type"`
-	Value     string `json:"value"`               // the policy's own wording (or the right's or permission's name)
+	Value     string `json:"value"`               // the policy's own wording (or the right's name)
+	Canonical string `json:"canonical,omitempty"` // the concept the wording names: 身份证件号码 for 身份证号
 	Sensitive *bool  `json:"sensitive,omitempty"` // personal information: sensitive per GB/T 35273 App. B / PIPL 28
 	Line      int    `json:"line,omitempty"`      // 1-based, over the normalized text
 
-	Category string   `json:"category,omitempty"` // personal information: GB/T 35273-2020 Appendix A category
-	Stated   string   `json:"stated,omitempty"`   // cross-border transfer: "present", "conditional" or "absent"
-	Role     string   `json:"role,omitempty"`     // third party: 关联方, 共同处理, 委托处理, 共享 …
-	Purpose  string   `json:"purpose,omitempty"`  // third party, SDK: what for
-	PI       []string `json:"pi,omitempty"`       // third party, SDK: the information they get
-	URL      string   `json:"url,omitempty"`      // third party, SDK: their policy or site
-	Context  string   `json:"context,omitempty"`  // the sentence it comes from
+	Category    string   `json:"category,omitempty"`    // personal information: GB/T 35273-2020 Appendix A category
+	Stated      string   `json:"stated,omitempty"`      // cross-border transfer: "present", "conditional" or "absent"
+	Destination string   `json:"destination,omitempty"` // cross-border transfer: where to, when named
+	Role        string   `json:"role,omitempty"`        // third party: 关联方, 共同处理, 委托处理, 共享, 国家机关 …
+	Purpose     string   `json:"purpose,omitempty"`     // third party, SDK: what for
+	PI          []string `json:"pi,omitempty"`          // third party, SDK, cross-border: the information they get
+	URL         string   `json:"url,omitempty"`         // third party, SDK: their policy or site
+	Ways        []string `json:"ways,omitempty"`        // right: how to exercise it (a menu path, phone, e-mail …)
+	Context     string   `json:"context,omitempty"`     // the sentence it comes from
+
+	// Elsewhere, on a fact a change adds or drops, is the line of the
+	// other version that still states it: the change moved or reworded
+	// it, the policy as a whole did not gain or lose it.
+	Elsewhere int `json:"elsewhere,omitempty"`
 }
 
+// IsSensitive reports sensitive personal information.
+func (f Fact) IsSensitive() bool { return f.Sensitive != nil && *f.Sensitive }
+
 // Key identifies a fact for comparing versions: two versions state the
-// same fact when type and value agree (and, for cross-border transfer,
-// whether it is stated present or absent).
+// same fact when type and canonical value agree (and, for cross-border
+// transfer, the stated status and destination).
 func (f Fact) Key() string {
-	k := f.Type + "\x00" + normalize.KeyOfText(f.Value)
-	if f.Stated != "" {
-		k += "\x00" + f.Stated
+	k := f.Type + "\x00" + canonicalValue(f)
+	if f.Type == CrossBorder {
+		k += "\x00" + f.Stated + "\x00" + f.Destination
 	}
 	return k
 }
 
-// doc is a policy's normalized text, split for the extractors.
+// canonicalValue is what a fact's value means, whatever the wording.
+func canonicalValue(f Fact) string {
+	if f.Canonical != "" {
+		return f.Canonical
+	}
+	switch f.Type {
+	case Retention, ResponseTime:
+		return canonicalPeriod(f.Value)
+	case ContactPhone:
+		return digitsOf(f.Value)
+	case ContactEmail:
+		return strings.ToLower(f.Value)
+	case DateUpdated, DateEffective:
+		return canonicalDate(f.Value)
+	case SDK:
+		return matchForm(strings.TrimSuffix(strings.TrimSpace(f.Value), "SDK"))
+	}
+	return matchForm(normalize.KeyOfText(f.Value))
+}
+
+// doc is a policy's normalized text, read for the extractors.
 type doc struct {
-	lines     []string   // normalized lines; index+1 is the line number
-	sentences [][]string // of each line
+	lines []string // normalized lines; index+1 is the line number
+	*Reading
+	mentions map[string]int // keys of vocabulary concepts named anywhere, unnegated: first line
 }
 
 func newDoc(text string) *doc {
-	d := &doc{lines: textdiff.Lines(normalize.Text(text))}
-	d.sentences = make([][]string, len(d.lines))
-	for i, l := range d.lines {
-		d.sentences[i] = sentencesOf(l)
+	r := Read(normalize.Text(text))
+	return &doc{lines: r.Lines, Reading: r, mentions: map[string]int{}}
+}
+
+func (d *doc) line(i int) string { return d.lines[i] }
+
+// mention records that a concept is named on a line.
+func (d *doc) mention(f Fact) {
+	k := f.Key()
+	if _, ok := d.mentions[k]; !ok {
+		d.mentions[k] = f.Line
 	}
-	return d
 }
 
 // hasAny reports whether s contains any of the words: a cheap test that
@@ -89,19 +128,21 @@ func hasAny(s string, words ...string) bool {
 	return false
 }
 
-func (d *doc) line(i int) string { return d.lines[i] }
-
 // Extract finds the facts of a policy text. Facts of one type and value are
 // reported once, at their first line, except where several records are
 // expected (third parties and SDKs from tables keep their details).
-func Extract(text string) []Fact {
-	d := newDoc(text)
+func Extract(text string) []Fact { return dedupe(extract(newDoc(text))) }
+
+// extract returns every statement of a fact, in the extractors' order.
+func extract(d *doc) []Fact {
 	var out []Fact
 	op := operator(d)
 	if op != nil {
 		out = append(out, *op)
 	}
 	out = append(out, organisations(d, op)...)
+	out = append(out, authorities(d)...)
+	out = append(out, products(d)...)
 	out = append(out, sdks(d)...)
 	out = append(out, personalInformation(d)...)
 	out = append(out, permissions(d)...)
@@ -112,7 +153,7 @@ func Extract(text string) []Fact {
 	out = append(out, contacts(d)...)
 	out = append(out, responseTimes(d)...)
 	out = append(out, dates(d)...)
-	return dedupe(out)
+	return out
 }
 
 // dedupe keeps the first fact of each key, merging the details later
@@ -123,19 +164,29 @@ func dedupe(facts []Fact) []Fact {
 	for _, f := range facts {
 		k := f.Key()
 		if i, ok := index[k]; ok {
+			if f.Line < out[i].Line {
+				f.Purpose, f.URL, f.PI, f.Role, f.Ways = orString(f.Purpose, out[i].Purpose), orString(f.URL, out[i].URL),
+					orStrings(f.PI, out[i].PI), orString(f.Role, out[i].Role), orStrings(f.Ways, out[i].Ways)
+				out[i] = f
+				continue
+			}
 			merge(&out[i], f)
 			continue
 		}
 		index[k] = len(out)
 		out = append(out, f)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Type != out[j].Type {
-			return typeOrder[out[i].Type] < typeOrder[out[j].Type]
-		}
-		return out[i].Line < out[j].Line
-	})
+	sortFacts(out)
 	return out
+}
+
+func sortFacts(fs []Fact) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Type != fs[j].Type {
+			return typeOrder[fs[i].Type] < typeOrder[fs[j].Type]
+		}
+		return fs[i].Line < fs[j].Line
+	})
 }
 
 var typeOrder = map[string]int{Operator: 0, ThirdParty: 1, SDK: 2, PI: 3, Permission: 4, Right: 5, Retention: 6,
@@ -143,40 +194,29 @@ var typeOrder = map[string]int{Operator: 0, ThirdParty: 1, SDK: 2, PI: 3, Permis
 	ResponseTime: 13, DateUpdated: 14, DateEffective: 15}
 
 func merge(dst *Fact, src Fact) {
-	if dst.Purpose == "" {
-		dst.Purpose = src.Purpose
-	}
-	if dst.URL == "" {
-		dst.URL = src.URL
-	}
-	if len(dst.PI) == 0 {
-		dst.PI = src.PI
-	}
-	if dst.Role == "" {
-		dst.Role = src.Role
+	dst.Purpose = orString(dst.Purpose, src.Purpose)
+	dst.URL = orString(dst.URL, src.URL)
+	dst.PI = orStrings(dst.PI, src.PI)
+	dst.Role = orString(dst.Role, src.Role)
+	for _, w := range src.Ways {
+		if !containsString(dst.Ways, w) {
+			dst.Ways = append(dst.Ways, w)
+		}
 	}
 }
 
-// Diff returns the facts of b not in a (added) and of a not in b (removed).
-func Diff(a, b []Fact) (added, removed []Fact) {
-	inA, inB := map[string]bool{}, map[string]bool{}
-	for _, f := range a {
-		inA[f.Key()] = true
+func orString(a, b string) string {
+	if a != "" {
+		return a
 	}
-	for _, f := range b {
-		inB[f.Key()] = true
+	return b
+}
+
+func orStrings(a, b []string) []string {
+	if len(a) > 0 {
+		return a
 	}
-	for _, f := range b {
-		if !inA[f.Key()] {
-			added = append(added, f)
-		}
-	}
-	for _, f := range a {
-		if !inB[f.Key()] {
-			removed = append(removed, f)
-		}
-	}
-	return added, removed
+	return b
 }
 
 // InLines returns the facts on the given lines (1-based, inclusive range).
@@ -186,23 +226,6 @@ func InLines(facts []Fact, from, to int) []Fact {
 		if f.Line >= from && f.Line <= to {
 			out = append(out, f)
 		}
-	}
-	return out
-}
-
-// sentencesOf splits a line into sentences (for context and negation).
-func sentencesOf(line string) []string {
-	var out []string
-	start := 0
-	for i, r := range line {
-		if strings.ContainsRune("。；！？;", r) {
-			end := i + len(string(r))
-			out = append(out, line[start:end])
-			start = end
-		}
-	}
-	if start < len(line) {
-		out = append(out, line[start:])
 	}
 	return out
 }

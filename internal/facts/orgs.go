@@ -160,14 +160,12 @@ func organisations(d *doc, op *Fact) []Fact {
 		out = append(out, Fact{Type: ThirdParty, Value: rec.name, Line: rec.line, Purpose: rec.purpose,
 			PI: rec.pi, URL: rec.url, Role: "共享", Context: clip(d.line(rec.line - 1))})
 	}
-	for i := range d.lines {
-		for _, s := range d.sentences[i] {
-			for _, name := range findOrgs(s) {
-				if op != nil && name == op.Value {
-					continue
-				}
-				out = append(out, Fact{Type: ThirdParty, Value: name, Line: i + 1, Role: roleIn(s), Context: clip(s)})
+	for _, s := range d.Sentences {
+		for _, name := range findOrgs(s.Text) {
+			if op != nil && name == op.Value {
+				continue
 			}
+			out = append(out, Fact{Type: ThirdParty, Value: name, Line: s.LineAt(strings.Index(s.Text, name)), Role: roleIn(s.Text), Context: clip(s.Text)})
 		}
 	}
 	return out
@@ -200,3 +198,71 @@ func clip(s string) string {
 	}
 	return string([]rune(s)[:160]) + "…"
 }
+
+// sharingVerb marks a sentence that gives information to someone.
+var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|告知|通报|移交|查询|核验|比对|协助`)
+
+// authorities finds the public bodies a policy says may receive
+// information (公安机关, 消费者权益保护部门 …), in sentences that give
+// information to someone.
+func authorities(d *doc) []Fact {
+	var out []Fact
+	m := vocab.matchers[ThirdParty]
+	for _, s := range d.Sentences {
+		ms := m.find(s.Text)
+		if len(ms) == 0 {
+			continue
+		}
+		neg := negatedSpans(s.Text)
+		gives := sharingVerb.MatchString(s.Text)
+		for _, mt := range ms {
+			if inSpans(neg, mt.start) {
+				continue
+			}
+			f := Fact{Type: ThirdParty, Value: s.Text[mt.start:mt.end], Canonical: mt.concept.Canonical, Role: "国家机关",
+				Line: s.LineAt(mt.start), Context: clip(s.Text)}
+			d.mention(f)
+			if gives {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// productList finds the products or affiliates a sentence lists by name:
+// "关联产品包括但不限于扣子、猫箱、星绘".
+var productList = regexp.MustCompile(`(关联产品|关联方产品|关联应用|关联公司|关联方|合作方|合作伙伴)(?:包括但不限于|包括|例如|如|为|有)[：:]?\s*((?:[\p{Han}A-Za-z0-9·+]{2,12}[、，,和及与])+[\p{Han}A-Za-z0-9·+]{2,12})`)
+
+// notProductNames are list items that are no names.
+var notProductNames = regexp.MustCompile(`我们|您|你|其他|其它|相关|第三方|公司|服务|产品|应用|平台|功能|信息|等$`)
+
+// products finds products and affiliates a policy names as sharing an
+// account or receiving information, where it lists them by name.
+func products(d *doc) []Fact {
+	var out []Fact
+	for _, s := range d.Sentences {
+		if !hasAny(s.Text, "关联", "合作") {
+			continue
+		}
+		for _, m := range productList.FindAllStringSubmatchIndex(s.Text, -1) {
+			list := s.Text[m[4]:m[5]]
+			role := "关联方"
+			if strings.HasPrefix(s.Text[m[2]:m[3]], "合作") {
+				role = "合作方"
+			}
+			offset := m[4]
+			for _, name := range listItems.Split(list, -1) {
+				at := offset + strings.Index(list, name)
+				name = strings.TrimSuffix(name, "等")
+				if utf8.RuneCountInString(name) < 2 || notProductNames.MatchString(name) || len(findOrgs(name)) > 0 {
+					continue
+				}
+				out = append(out, Fact{Type: ThirdParty, Value: name, Role: role, Line: s.LineAt(at), Context: clip(s.Text)})
+			}
+		}
+	}
+	return out
+}
+
+var listItems = regexp.MustCompile(`[、，,和及与]`)

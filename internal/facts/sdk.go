@@ -24,18 +24,16 @@ func sdks(d *doc) []Fact {
 				URL: rec.url, Context: clip(d.line(rec.line - 1))})
 		}
 	}
-	for i, line := range d.lines {
-		if !hasAny(line, "SDK", "sdk", "Sdk") {
+	for _, s := range d.Sentences {
+		if !hasAny(s.Text, "SDK", "sdk", "Sdk") {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			for _, m := range sdkPattern.FindAllStringSubmatchIndex(s, -1) {
-				name := trimSDKLead(s[m[2]:m[3]])
-				if name == "" {
-					continue
-				}
-				out = append(out, Fact{Type: SDK, Value: name + "SDK", Line: i + 1, Context: clip(s)})
+		for _, m := range sdkPattern.FindAllStringSubmatchIndex(s.Text, -1) {
+			name := trimSDKLead(s.Text[m[2]:m[3]])
+			if name == "" {
+				continue
 			}
+			out = append(out, Fact{Type: SDK, Value: name + "SDK", Line: s.LineAt(m[0]), Context: clip(s.Text)})
 		}
 	}
 	return out

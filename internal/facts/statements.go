@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,28 +13,73 @@ var rightsWords = []struct {
 	key  string // a word every phrasing contains, tested first
 	re   *regexp.Regexp
 }{
-	{"查询/访问", "", regexp.MustCompile(`查询|查阅|访问您的个人信息|访问您的信息|访问权|知情权`)},
-	{"更正/补充", "", regexp.MustCompile(`更正|补充|修改您的个人信息|更新您的个人信息`)},
-	{"删除", "删除", regexp.MustCompile(`删除(您的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`)},
-	{"撤回同意", "", regexp.MustCompile(`撤回(您的)?(同意|授权)|撤销(您的)?(同意|授权)|改变(您)?授权同意的范围`)},
-	{"注销账号", "注销", regexp.MustCompile(`注销(您的)?(账号|帐号|账户|帐户)`)},
+	{"查询/访问", "", regexp.MustCompile(`查询|查阅|访问[您你]的个人信息|访问[您你]的信息|访问权|知情权`)},
+	{"更正/补充", "", regexp.MustCompile(`更正|补充|修改[您你]的个人信息|更新[您你]的个人信息`)},
+	{"删除", "删除", regexp.MustCompile(`删除([您你]的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`)},
+	{"撤回同意", "", regexp.MustCompile(`撤回([您你]的)?(同意|授权)|撤销([您你]的)?(同意|授权)|改变([您你])?授权同意的范围`)},
+	{"注销账号", "注销", regexp.MustCompile(`注销([您你]的)?(账号|帐号|账户|帐户)`)},
 	{"获取副本", "", regexp.MustCompile(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`)},
-	{"转移", "", regexp.MustCompile(`转移(至|到)?您指定|个人信息的?转移|可携带|数据可携`)},
+	{"转移", "", regexp.MustCompile(`转移(至|到)?[您你]指定|个人信息的?转移|可携带|数据可携`)},
 	{"投诉举报", "", regexp.MustCompile(`投诉|举报`)},
 }
 
 func rights(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		if !hasAny(line, "查", "访问", "知情", "更正", "补充", "修改", "更新", "删除", "撤", "改变", "注销", "副本", "复制", "导出", "转移", "携带", "投诉", "举报") {
+	for _, s := range d.Sentences {
+		if !hasAny(s.Text, "查", "访问", "知情", "更正", "补充", "修改", "更新", "删除", "撤", "改变", "注销", "副本", "复制", "导出", "转移", "携带", "投诉", "举报") {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			for _, r := range rightsWords {
-				if (r.key == "" || strings.Contains(s, r.key)) && r.re.MatchString(s) {
-					out = append(out, Fact{Type: Right, Value: r.name, Line: i + 1, Context: clip(s)})
-				}
+		neg := negatedSpans(s.Text)
+		for _, r := range rightsWords {
+			if r.key != "" && !strings.Contains(s.Text, r.key) {
+				continue
 			}
+			loc := r.re.FindStringIndex(s.Text)
+			if loc == nil || inSpans(neg, loc[0]) {
+				continue
+			}
+			out = append(out, Fact{Type: Right, Value: r.name, Canonical: r.name, Line: s.LineAt(loc[0]),
+				Ways: waysIn(s.Text), Context: clip(s.Text)})
+		}
+	}
+	return out
+}
+
+var (
+	menuPath    = regexp.MustCompile(`【[^】]{2,60}】|[“"「]?[\p{Han}A-Za-z]{1,10}[”"」]?\s*(?:[-－—>＞→/]\s*[“"「]?[\p{Han}A-Za-z]{1,12}[”"」]?\s*){2,}`)
+	wayPatterns = []struct {
+		way string
+		re  *regexp.Regexp
+	}{
+		{"客服", regexp.MustCompile(`客服|人工服务`)},
+		{"反馈入口", regexp.MustCompile(`反馈|投诉入口|举报入口`)},
+		{"联系我们", regexp.MustCompile(`联系我们|与我们联系|通过本政策.{0,6}联系方式`)},
+	}
+)
+
+// waysIn names the ways a sentence gives to exercise a right: menu paths,
+// phone numbers, e-mail addresses, customer service, feedback entries.
+func waysIn(s string) []string {
+	var out []string
+	add := func(w string) {
+		if w != "" && !containsString(out, w) {
+			out = append(out, w)
+		}
+	}
+	for _, p := range menuPath.FindAllString(s, 4) {
+		add(strings.TrimSpace(p))
+	}
+	for _, p := range phone.FindAllString(s, -1) {
+		if !isDate(p, s) && phoneWords.MatchString(s) {
+			add(p)
+		}
+	}
+	for _, e := range email.FindAllString(s, -1) {
+		add(strings.TrimRight(e, "."))
+	}
+	for _, w := range wayPatterns {
+		if w.re.MatchString(s) {
+			add(w.way)
 		}
 	}
 	return out
@@ -55,27 +101,37 @@ var (
 
 func retention(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		if !hasAny(line, "保存", "保留", "存储", "储存", "留存", "删除", "匿名", "销毁", "最短") {
+	for _, s := range d.Sentences {
+		if !hasAny(s.Text, "保存", "保留", "存储", "储存", "留存", "删除", "匿名", "销毁", "最短") {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			for _, re := range []*regexp.Regexp{keptFor, thenDeleted, atMost} {
-				if re == atMost && !keepsData.MatchString(s) {
-					continue
-				}
-				for _, m := range re.FindAllStringSubmatch(s, -1) {
-					if v := period(m); v != "" {
-						out = append(out, Fact{Type: Retention, Value: v, Line: i + 1, Context: clip(s)})
-					}
-				}
-			}
-			if !strings.Contains(s, "最短") {
+		for _, re := range []*regexp.Regexp{keptFor, thenDeleted, atMost} {
+			if re == atMost && !keepsData.MatchString(s.Text) {
 				continue
 			}
-			if m := shortest.FindString(s); m != "" {
-				out = append(out, Fact{Type: Retention, Value: m, Line: i + 1, Context: clip(s)})
+			for _, m := range re.FindAllStringSubmatchIndex(s.Text, -1) {
+				if v := period(submatches(s.Text, m)); v != "" {
+					out = append(out, Fact{Type: Retention, Value: v, Line: s.LineAt(m[0]), Context: clip(s.Text)})
+				}
 			}
+		}
+		if !strings.Contains(s.Text, "最短") {
+			continue
+		}
+		if loc := shortest.FindStringIndex(s.Text); loc != nil {
+			out = append(out, Fact{Type: Retention, Value: s.Text[loc[0]:loc[1]], Canonical: "实现目的所必需的最短时间",
+				Line: s.LineAt(loc[0]), Context: clip(s.Text)})
+		}
+	}
+	return out
+}
+
+// submatches turns the index pairs of a match into its strings.
+func submatches(s string, loc []int) []string {
+	out := make([]string, len(loc)/2)
+	for i := range out {
+		if loc[2*i] >= 0 {
+			out[i] = s[loc[2*i]:loc[2*i+1]]
 		}
 	}
 	return out
@@ -97,37 +153,76 @@ func isNumber(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789一二两三四五六七八九十百") == ""
 }
 
+// foreignPlaces are the countries, regions and cities outside the
+// mainland that policies name as destinations (Hong Kong, Macao and Taiwan
+// count as abroad for PIPL's rules on transfers).
+const foreignPlaces = `新加坡|美国|欧盟|欧洲经济区|欧洲|日本|韩国|香港|澳门|台湾|英国|德国|法国|爱尔兰|荷兰|比利时|瑞士|瑞典|芬兰|丹麦|挪威|西班牙|意大利|葡萄牙|奥地利|波兰|俄罗斯|加拿大|澳大利亚|新西兰|印度尼西亚|印尼|印度|马来西亚|泰国|越南|菲律宾|巴西|墨西哥|阿联酋|沙特阿拉伯|沙特|以色列|土耳其|南非|埃及|哈萨克斯坦|法兰克福|伦敦|巴黎|阿姆斯特丹|都柏林|东京|大阪|首尔|硅谷|弗吉尼亚|加利福尼亚|加州|俄勒冈|悉尼|孟买|雅加达|吉隆坡|曼谷|迪拜|利雅得|圣保罗|多伦多`
+
 var (
-	storedIn = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|新加坡|美国|欧盟|日本|韩国|香港|服务器|中国\p{Han}{0,4}))`)
-	abroad   = regexp.MustCompile(`境外|跨境|出境|海外|国外|向中华人民共和国境外|(传输|提供|转移|传送|存储|存放)(至|到|于|在)[^，。；,]{0,8}(新加坡|美国|欧盟|欧洲|日本|韩国|香港|澳门|台湾)`)
-	denies   = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
+	foreignPlace = regexp.MustCompile(foreignPlaces)
+	storedIn     = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|服务器|数据中心|中国\p{Han}{0,4}|` + foreignPlaces + `))`)
+	abroad       = regexp.MustCompile(`境外|跨境|出境|海外|国外|(传输|提供|转移|传送|存储|存放)(至|到|于|在)[^，。；,]{0,12}(` + foreignPlaces + `)`)
+	denies       = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
 )
 
 // storageAndTransfer finds where data is stored and whether it leaves the
-// country (stated present or stated absent).
+// country (stated present, conditional or absent), with the destination
+// and the information sent where the sentence names them.
 func storageAndTransfer(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		if !hasAny(line, "境", "国", "存", "储", "保存", "海外", "新加坡", "美国", "欧盟", "日本", "韩国", "香港") {
+	for _, s := range d.Sentences {
+		t := s.Text
+		if !hasAny(t, "境", "国", "存", "储", "保存", "海外") && foreignPlace.FindStringIndex(t) == nil {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			for _, m := range storedIn.FindAllStringSubmatch(s, -1) {
-				out = append(out, Fact{Type: StorageLocation, Value: placeOnly(m[3]), Line: i + 1, Context: clip(s)})
-			}
-			if loc := abroad.FindStringIndex(s); loc != nil && transferWords.MatchString(s) {
-				stated := "present"
-				switch {
-				case denies.MatchString(s):
-					stated = "absent"
-				case conditional.MatchString(s):
-					stated = "conditional"
+		for _, m := range storedIn.FindAllStringSubmatchIndex(t, -1) {
+			out = append(out, Fact{Type: StorageLocation, Value: placeOnly(t[m[6]:m[7]]), Line: s.LineAt(m[0]), Context: clip(t)})
+		}
+		loc := abroad.FindStringIndex(t)
+		if loc == nil || !transferWords.MatchString(t) {
+			continue
+		}
+		stated := "present"
+		switch {
+		case denies.MatchString(t):
+			stated = "absent"
+		case conditional.MatchString(t):
+			stated = "conditional"
+		}
+		f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(loc[0]), Context: clip(t)}
+		if stated != "absent" {
+			f.Destination = strings.Join(uniqueStrings(foreignPlace.FindAllString(t, -1)), "、")
+			for _, mt := range vocab.matchers[PI].find(t) {
+				if !mt.concept.Generic {
+					f.PI = append(f.PI, t[mt.start:mt.end])
 				}
-				out = append(out, Fact{Type: CrossBorder, Value: clipRunes(s, 60), Stated: stated, Line: i + 1, Context: clip(s)})
 			}
 		}
+		f.Value = crossBorderValue(f)
+		out = append(out, f)
 	}
-	return dedupeCrossBorder(out)
+	return out
+}
+
+// crossBorderValue words a cross-border statement the same way whatever
+// sentence made it.
+func crossBorderValue(f Fact) string {
+	v := map[string]string{"present": "向境外提供或存储个人信息", "absent": "不向境外提供个人信息",
+		"conditional": "需要时向境外提供个人信息（另行告知或征得同意）"}[f.Stated]
+	if f.Destination != "" {
+		v += "（" + f.Destination + "）"
+	}
+	return v
+}
+
+func uniqueStrings(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !containsString(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // placeOnly cuts "中国境内的服务器上" to "中国境内".
@@ -144,55 +239,23 @@ var transferWords = regexp.MustCompile(`传输|提供|转移|存储|存放|传�
 // conditional marks a transfer stated as possible ("如需…", "如将来涉及…").
 var conditional = regexp.MustCompile(`^[^，,]{0,6}(如|若|如果|如需|如将来|倘若|一旦)|确需|如需|如涉及|如有必要|在.{0,10}情况下`)
 
-// dedupeCrossBorder keeps one cross-border fact per stated direction: the
-// first sentence saying so (sentences differ, the fact is the same).
-func dedupeCrossBorder(facts []Fact) []Fact {
-	seen := map[string]bool{}
-	var out []Fact
-	for _, f := range facts {
-		if f.Type == CrossBorder {
-			if seen[f.Stated] {
-				continue
-			}
-			seen[f.Stated] = true
-			f.Value = map[string]string{"present": "向境外提供或存储个人信息", "absent": "不向境外提供个人信息",
-				"conditional": "需要时向境外提供个人信息（另行告知或征得同意）"}[f.Stated]
-		}
-		out = append(out, f)
-	}
-	return out
-}
-
 var (
 	ageWords = regexp.MustCompile(`未成年|儿童|监护人|学生|少年`)
 	age      = regexp.MustCompile(`(不满|未满|低于|小于)?\s*` + number + `\s*(周岁|岁)`)
 )
 
-// minorAges finds the age thresholds of the minors' clauses (14, 18). The
-// words for minors may stand on a neighbouring line (text out of a PDF
-// breaks "未" | "成年人").
+// minorAges finds the age thresholds of the minors' clauses (14, 18), in
+// sentences about minors.
 func minorAges(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		near := line
-		if i > 0 {
-			near = d.lines[i-1] + near
-		}
-		if i+1 < len(d.lines) {
-			near += d.lines[i+1]
-		}
-		if !strings.Contains(line, "岁") {
+	for _, s := range d.Sentences {
+		if !strings.Contains(s.Text, "岁") || !ageWords.MatchString(s.Text) {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			if !ageWords.MatchString(s) && !ageWords.MatchString(near) {
-				continue
-			}
-			for _, m := range age.FindAllStringSubmatch(s, -1) {
-				n := chineseNumber(m[2])
-				if n >= 6 && n <= 18 {
-					out = append(out, Fact{Type: MinorAge, Value: strconv.Itoa(n), Line: i + 1, Context: clip(s)})
-				}
+		for _, m := range age.FindAllStringSubmatchIndex(s.Text, -1) {
+			n := chineseNumber(s.Text[m[4]:m[5]])
+			if n >= 6 && n <= 18 {
+				out = append(out, Fact{Type: MinorAge, Value: strconv.Itoa(n), Line: s.LineAt(m[0]), Context: clip(s.Text)})
 			}
 		}
 	}
@@ -233,12 +296,13 @@ var (
 // contacts finds phone numbers, e-mail addresses and postal addresses.
 func contacts(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		if !hasAny(line, "电话", "热线", "客服", "拨打", "联系", "致电", "手机", "@", "地址") {
+	for _, s := range d.Sentences {
+		if !hasAny(s.Text, "电话", "热线", "客服", "拨打", "联系", "致电", "手机", "@", "地址", "寄") {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			out = append(out, contactsIn(s, i+1)...)
+		for _, f := range contactsIn(s.Text, 0) {
+			f.Line = s.LineAt(strings.Index(s.Text, f.Value))
+			out = append(out, f)
 		}
 	}
 	return out
@@ -253,19 +317,43 @@ func contactsIn(s string, line int) []Fact {
 			}
 		}
 	}
+	for _, m := range labelledPhone.FindAllStringSubmatch(s, -1) {
+		if p := strings.TrimSpace(m[1]); !containsFactValue(out, p) {
+			out = append(out, Fact{Type: ContactPhone, Value: p, Line: line, Context: clip(s)})
+		}
+	}
 	if strings.Contains(s, "@") {
 		for _, e := range email.FindAllString(s, -1) {
 			out = append(out, Fact{Type: ContactEmail, Value: strings.TrimRight(e, "."), Line: line, Context: clip(s)})
 		}
 	}
-	if strings.Contains(s, "地址") {
-		for _, m := range address.FindAllStringSubmatch(s, -1) {
-			if v := strings.TrimSpace(m[2]); looksLikeAddress(v) {
-				out = append(out, Fact{Type: ContactAddress, Value: v, Line: line, Context: clip(s)})
+	if hasAny(s, "地址", "寄") {
+		for _, re := range []*regexp.Regexp{address, mailTo} {
+			for _, m := range re.FindAllStringSubmatch(s, -1) {
+				if v := strings.TrimSpace(m[len(m)-1]); looksLikeAddress(v) && !containsFactValue(out, v) {
+					out = append(out, Fact{Type: ContactAddress, Value: v, Line: line, Context: clip(s)})
+				}
 			}
 		}
 	}
 	return out
+}
+
+var (
+	// 联系电话：957126; 客服热线为 95xxx: a number the sentence labels as
+	// a phone, whatever its length.
+	labelledPhone = regexp.MustCompile(`(?:联系电话|客服电话|服务电话|客服热线|服务热线|热线电话|电话|热线|Tel|TEL|Phone)\s*(?:[:：为是]|号码[:：为是]?)\s*(\+?\d[\d\- ]{3,16}\d)`)
+	// 寄至北京市朝阳区…: a postal address the sentence sends letters to.
+	mailTo = regexp.MustCompile(`(?:邮寄|寄送|寄至|寄到|信件至)\s*(?:至|到)?\s*[:：]?\s*([^；;。，,)）\n]{6,60})`)
+)
+
+func containsFactValue(fs []Fact, v string) bool {
+	for _, f := range fs {
+		if f.Value == v {
+			return true
+		}
+	}
+	return false
 }
 
 // isDate tells a year ("2025") misread as a short number.
@@ -285,16 +373,14 @@ var (
 // responseTimes finds how long the operator takes to answer requests.
 func responseTimes(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		if !hasAny(line, "回复", "答复", "响应", "处理", "反馈", "予以") {
+	for _, s := range d.Sentences {
+		if !hasAny(s.Text, "回复", "答复", "响应", "处理", "反馈", "予以") {
 			continue
 		}
-		for _, s := range d.sentences[i] {
-			for _, re := range []*regexp.Regexp{respondWithin, respondIn} {
-				for _, m := range re.FindAllStringSubmatch(s, -1) {
-					if v := period(m); v != "" {
-						out = append(out, Fact{Type: ResponseTime, Value: v, Line: i + 1, Context: clip(s)})
-					}
+		for _, re := range []*regexp.Regexp{respondWithin, respondIn} {
+			for _, m := range re.FindAllStringSubmatchIndex(s.Text, -1) {
+				if v := period(submatches(s.Text, m)); v != "" {
+					out = append(out, Fact{Type: ResponseTime, Value: v, Line: s.LineAt(m[0]), Context: clip(s.Text)})
 				}
 			}
 		}
@@ -308,33 +394,107 @@ var (
 	updated   = regexp.MustCompile(`(更新日期|更新时间|最近更新|最新更新|修订日期|修改日期|版本日期|发布日期|版本更新日期)[^\d]{0,6}` + datePattern)
 	effective = regexp.MustCompile(`(生效日期|生效时间|施行日期|起施行|起生效)[^\d]{0,6}` + datePattern + `|` + datePattern + `(起)?(生效|施行|正式实施)`)
 	revisedOn = regexp.MustCompile(`于` + datePattern + `(修改|修订|更新)`)
+	dateParts = regexp.MustCompile(`(\d{4})\D+(\d{1,2})\D+(\d{1,2})`)
 )
 
 // dates finds when the policy was last updated and when it takes effect.
 func dates(d *doc) []Fact {
 	var out []Fact
-	for i, line := range d.lines {
-		if !hasAny(line, "年", "-", "/", ".") || !hasAny(line, "日期", "时间", "更新", "修订", "修改", "发布", "生效", "施行", "实施") {
+	for _, s := range d.Sentences {
+		t := s.Text
+		if !hasAny(t, "年", "-", "/", ".") || !hasAny(t, "日期", "时间", "更新", "修订", "修改", "发布", "生效", "施行", "实施") {
 			continue
 		}
-		for _, m := range updated.FindAllStringSubmatch(line, -1) {
-			out = append(out, Fact{Type: DateUpdated, Value: compactDate(m[2]), Line: i + 1, Context: clip(line)})
+		for _, m := range updated.FindAllStringSubmatchIndex(t, -1) {
+			out = append(out, Fact{Type: DateUpdated, Value: compactDate(t[m[4]:m[5]]), Line: s.LineAt(m[0]), Context: clip(t)})
 		}
-		for _, m := range revisedOn.FindAllStringSubmatch(line, -1) {
-			out = append(out, Fact{Type: DateUpdated, Value: compactDate(m[1]), Line: i + 1, Context: clip(line)})
+		for _, m := range revisedOn.FindAllStringSubmatchIndex(t, -1) {
+			out = append(out, Fact{Type: DateUpdated, Value: compactDate(t[m[2]:m[3]]), Line: s.LineAt(m[0]), Context: clip(t)})
 		}
-		for _, m := range effective.FindAllStringSubmatch(line, -1) {
-			v := m[2]
-			if v == "" {
-				v = m[3]
+		for _, m := range effective.FindAllStringSubmatchIndex(t, -1) {
+			v := submatches(t, m)
+			date := v[2]
+			if date == "" {
+				date = v[3]
 			}
-			out = append(out, Fact{Type: DateEffective, Value: compactDate(v), Line: i + 1, Context: clip(line)})
+			out = append(out, Fact{Type: DateEffective, Value: compactDate(date), Line: s.LineAt(m[0]), Context: clip(t)})
 		}
 	}
 	return out
 }
 
 func compactDate(s string) string { return strings.ReplaceAll(s, " ", "") }
+
+// canonicalDate reads 2025年3月05日 and 2025-03-05 alike.
+func canonicalDate(s string) string {
+	m := dateParts.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	mo, _ := strconv.Atoi(m[2])
+	day, _ := strconv.Atoi(m[3])
+	return fmt.Sprintf("%s-%02d-%02d", m[1], mo, day)
+}
+
+// canonicalPeriod reads 十五个工作日 as 15工作日 and 6个月 as 6月.
+func canonicalPeriod(s string) string {
+	m := periodParts.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return matchForm(s)
+	}
+	unit := m[2]
+	switch unit {
+	case "日", "自然日":
+		unit = "天"
+	case "个月":
+		unit = "月"
+	}
+	return strconv.Itoa(chineseNumber(m[1])) + unit
+}
+
+var periodParts = regexp.MustCompile(`^(\d+|[一二两三四五六七八九十百]+)\s*个?\s*(工作日|自然日|小时|日|天|周|个月|月|年)`)
+
+// WorkingDays reads a response time as working days: 15个工作日 is 15,
+// calendar days count five in seven (rounded down), weeks and months as
+// calendar days. ok is false for what it cannot read.
+func WorkingDays(period string) (days int, ok bool) {
+	m := periodParts.FindStringSubmatch(strings.TrimSpace(period))
+	if m == nil {
+		return 0, false
+	}
+	n := chineseNumber(m[1])
+	if n < 0 {
+		return 0, false
+	}
+	switch m[2] {
+	case "工作日":
+		return n, true
+	case "小时":
+		return (n + 23) / 24 * 5 / 7, true
+	case "周":
+		return n * 5, true
+	case "个月", "月":
+		return n * 30 * 5 / 7, true
+	case "年":
+		return n * 365 * 5 / 7, true
+	}
+	return n * 5 / 7, true
+}
+
+// MaxResponseWorkingDays is the longest answer time the 2019 App rules and
+// GB/T 35273-2020 8.7 practice accept: fifteen working days.
+const MaxResponseWorkingDays = 15
+
+// digitsOf keeps the digits of a phone number.
+func digitsOf(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
 // clipRunes shortens s to n characters.
 func clipRunes(s string, n int) string {

@@ -174,32 +174,9 @@ func checkAccountDeletion(fs []facts.Fact, w words) Check {
 	return c
 }
 
-var periodParts = regexp.MustCompile(`^(\d+|[一二两三四五六七八九十]+)\s*个?\s*(工作日|自然日|日|天|周|个月|月)`)
-
-// responseDays reads "15个工作日" as 15 working days and "30天" as 30
-// calendar days; ok is false for what it cannot read.
-func responseDays(v string) (n int, working, ok bool) {
-	m := periodParts.FindStringSubmatch(strings.TrimSpace(v))
-	if m == nil {
-		return 0, false, false
-	}
-	n = facts.Number(m[1])
-	if n < 0 {
-		return 0, false, false
-	}
-	switch m[2] {
-	case "工作日":
-		return n, true, true
-	case "周":
-		return n * 7, false, true
-	case "个月", "月":
-		return n * 30, false, true
-	}
-	return n, false, true
-}
-
 // checkResponseTime: GB/T 35273-2020 8.7 asks for an answer within 30 days
-// at most; the App rules of 2019 and most guidance expect 15 working days.
+// at most; the App rules of 2019 and most guidance expect 15 working days
+// (facts.MaxResponseWorkingDays, the limit the change analysis flags too).
 // Fifteen calendar days are within that; anything longer fails.
 func checkResponseTime(fs []facts.Fact, w words) Check {
 	c := w.check("response_time")
@@ -210,12 +187,9 @@ func checkResponseTime(fs []facts.Fact, w words) Check {
 	}
 	longest, longestFact := -1, rts[0]
 	for _, f := range rts {
-		n, working, ok := responseDays(f.Value)
+		n, ok := facts.WorkingDays(f.Value)
 		if !ok {
 			continue
-		}
-		if !working {
-			n = n * 5 / 7 // calendar days as working days, rounded down
 		}
 		if n > longest {
 			longest, longestFact = n, f
@@ -226,7 +200,7 @@ func checkResponseTime(fs []facts.Fact, w words) Check {
 		c.Detail = w.format("response_time.unread", rts[0].Value)
 		return c
 	}
-	c.Pass = longest <= 15
+	c.Pass = longest <= facts.MaxResponseWorkingDays
 	if c.Pass {
 		c.Detail = w.format("response_time.ok", strings.Join(values(rts), w.sep()))
 	} else {

@@ -126,18 +126,6 @@ func TestChecksFail(t *testing.T) {
 	}
 }
 
-func TestResponseDays(t *testing.T) {
-	for in, want := range map[string][2]int{"15个工作日": {15, 1}, "十五个工作日": {15, 1}, "30天": {30, 0}, "三十日": {30, 0}, "1个月": {30, 0}, "两周": {14, 0}} {
-		n, working, ok := responseDays(in)
-		if !ok || n != want[0] || working != (want[1] == 1) {
-			t.Errorf("%s: %d %v %v", in, n, working, ok)
-		}
-	}
-	if _, _, ok := responseDays("及时"); ok {
-		t.Errorf("及时 read as a period")
-	}
-}
-
 func TestMatrixRow(t *testing.T) {
 	text, err := testpages.Seed("003")
 	if err != nil {

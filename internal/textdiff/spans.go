@@ -156,3 +156,7 @@ func isWordRune(r rune) bool {
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// LineSpans marks what changed between two lines, as the comparison does
+// for a modified row.
+func LineSpans(oldLine, newLine string) []Span { return lineSpans(oldLine, newLine) }

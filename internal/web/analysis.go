@@ -57,6 +57,7 @@ type analysisView struct {
 	Statements         []statementView
 	Substantive        []changeView
 	Editorial          []changeView
+	EditorialLines     []statementView // the editorial edits by kind, with the changes that have them
 	Conclusion         string
 	CanAnalyze         bool // an admin may ask the configured model for the prose
 	ModelName          string
@@ -104,6 +105,15 @@ func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) 
 			}
 		}
 		v.Statements = append(v.Statements, sv)
+	}
+	for _, l := range r.EditorialLines() {
+		sv := statementView{Text: l.Text}
+		for _, id := range l.Changes {
+			if a, ok := anchors[id]; ok {
+				sv.Links = append(sv.Links, linkView{Label: p.T("analysis.changeref", id), Href: "#" + a})
+			}
+		}
+		v.EditorialLines = append(v.EditorialLines, sv)
 	}
 	for _, c := range r.Changes {
 		cv := changeView{

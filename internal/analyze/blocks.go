@@ -1,0 +1,324 @@
+package analyze
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/policywatch/policywatch/internal/classify"
+	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
+
+// analysis is the state of one Compare.
+type analysis struct {
+	res              textdiff.Result
+	model            *classify.Model
+	oldInv, newInv   *facts.Inventory
+	oldCtx, newCtx   []classify.Sentence // each line with its neighbours and section
+	oldSec, newSec   []string            // each line's section path
+	canon            *canonicalizer
+	oldDoc, newDoc   string          // each version undone of editorial kinds, to look sentences up in
+	added, removed   map[string]bool // keys of the facts the new version adds and drops
+	oldText, newText string
+}
+
+func newAnalysis(res textdiff.Result, model *classify.Model, oldInv, newInv *facts.Inventory, oldNorm, newNorm string) *analysis {
+	a := &analysis{res: res, model: model, oldInv: oldInv, newInv: newInv, oldText: oldNorm, newText: newNorm}
+	a.canon = newCanonicalizer(oldNorm, newNorm)
+	a.oldCtx, a.oldSec = contexts(oldInv.Lines)
+	a.newCtx, a.newSec = contexts(newInv.Lines)
+	a.oldDoc = a.canon.canonical(oldNorm, "")
+	a.newDoc = a.canon.canonical(newNorm, "")
+	return a
+}
+
+// contexts gives each line its neighbours and section, as the classifier
+// was trained to see sentences, and its section path for the report.
+func contexts(lines []string) ([]classify.Sentence, []string) {
+	plain := make([]string, len(lines))
+	for i, l := range lines {
+		plain[i] = strings.TrimSpace(facts.Plain(l))
+	}
+	sections := classify.Sections(plain)
+	out := make([]classify.Sentence, len(lines))
+	prevText := func(i int) string {
+		for j := i - 1; j >= 0; j-- {
+			if plain[j] != "" {
+				return plain[j]
+			}
+		}
+		return ""
+	}
+	nextText := func(i int) string {
+		for j := i + 1; j < len(plain); j++ {
+			if plain[j] != "" {
+				return plain[j]
+			}
+		}
+		return ""
+	}
+	for i, l := range plain {
+		out[i] = classify.Sentence{Text: l, Prev: prevText(i), Next: nextText(i), Section: sections[i]}
+	}
+	return out, sections
+}
+
+// blocks are the changes: runs of changed rows, rows that differ only in
+// formatting left out, and runs that only blank lines or formatting
+// separate joined into one. A run is then cut where its rows turn from
+// editorial-only (您 for 你 throughout, bold marks) to changed in content
+// and back, so that a text edited everywhere in small ways does not make
+// one change of a whole chapter.
+func (a *analysis) blocks() []textdiff.Block {
+	rows := a.res.Rows
+	var joined []textdiff.Block
+	for _, b := range a.res.Blocks(true) {
+		if n := len(joined); n > 0 && onlyFormattingBetween(rows, joined[n-1].End, b.Start) {
+			joined[n-1].End = b.End
+			continue
+		}
+		joined = append(joined, b)
+	}
+	var out []textdiff.Block
+	for _, b := range joined {
+		out = append(out, a.splitByContent(b)...)
+	}
+	return out
+}
+
+// splitByContent cuts a block between rows changed in content and rows
+// changed only editorially; formatting rows and blank rows go with the
+// rows before them.
+func (a *analysis) splitByContent(b textdiff.Block) []textdiff.Block {
+	rows := a.res.Rows
+	var out []textdiff.Block
+	start, kind := b.Start, -1 // kind: 0 editorial, 1 content, -1 none yet
+	for i := b.Start; i < b.End; i++ {
+		k := a.rowKind(rows[i])
+		if k < 0 {
+			continue
+		}
+		if kind >= 0 && k != kind {
+			out = append(out, textdiff.Block{Start: start, End: i})
+			start = i
+		}
+		kind = k
+	}
+	return append(out, textdiff.Block{Start: start, End: b.End})
+}
+
+// rowKind is 1 for a row changed in content, 0 for one changed only in
+// editorial ways, -1 for formatting, blank or unchanged rows.
+func (a *analysis) rowKind(r textdiff.Row) int {
+	if !r.Changed() || r.Formatting || strings.TrimSpace(r.Old)+strings.TrimSpace(r.New) == "" {
+		return -1
+	}
+	if r.Op == textdiff.Replace && a.canon.canonical(r.Old, "") == a.canon.canonical(r.New, "") {
+		return 0
+	}
+	return 1
+}
+
+// onlyFormattingBetween reports rows from..to that are formatting changes
+// or blank on both sides.
+func onlyFormattingBetween(rows []textdiff.Row, from, to int) bool {
+	if from >= to {
+		return true
+	}
+	for _, r := range rows[from:to] {
+		blank := strings.TrimSpace(r.Old) == "" && strings.TrimSpace(r.New) == ""
+		if !(r.Changed() && r.Formatting) && !blank {
+			return false
+		}
+	}
+	return true
+}
+
+// change analyses one block.
+func (a *analysis) change(rows []textdiff.Row) Change {
+	c := Change{Kind: kindOf(rows), Categories: []string{}, Clauses: []Clause{}}
+	var oldParts, newParts []string
+	var oldLines, newLines []int
+	for _, r := range rows {
+		if r.Formatting || !r.Changed() {
+			continue
+		}
+		if r.OldNo > 0 {
+			oldParts = append(oldParts, r.Old)
+			oldLines = append(oldLines, r.OldNo)
+		}
+		if r.NewNo > 0 {
+			newParts = append(newParts, r.New)
+			newLines = append(newLines, r.NewNo)
+		}
+	}
+	c.OldText, c.NewText = joinLines(oldParts), joinLines(newParts)
+	if len(oldLines) > 0 {
+		n := minInt(oldLines)
+		c.OldLine = &n
+	}
+	if len(newLines) > 0 {
+		n := newLines[0]
+		c.NewLine = &n
+		c.Anchor = fmt.Sprintf("n%d", n)
+		c.Section = a.newSec[n-1]
+	} else {
+		c.Anchor = fmt.Sprintf("o%d", *c.OldLine)
+		c.Section = a.oldSec[*c.OldLine-1]
+	}
+	c.Facts = a.blockFacts(oldLines, newLines)
+	c.Categories, c.Risk = a.categories(rows)
+	c.Edits = a.canon.countEdits(c.OldText, c.NewText)
+	a.judge(&c)
+	return c
+}
+
+func minInt(xs []int) int {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = min(m, x)
+	}
+	return m
+}
+
+// blockFacts are the facts the block's own lines add and drop: stated on
+// its new lines and not on its old ones, or the reverse. A fact the other
+// version still states elsewhere carries that line (Elsewhere).
+func (a *analysis) blockFacts(oldLines, newLines []int) FactChanges {
+	oldSide, newSide := factsOn(a.oldInv, oldLines), factsOn(a.newInv, newLines)
+	out := FactChanges{Added: []facts.Fact{}, Removed: []facts.Fact{}}
+	for _, f := range newSide {
+		if _, ok := findKey(oldSide, f.Key()); ok {
+			continue
+		}
+		if !a.added[f.Key()] {
+			f.Elsewhere = lineOr(a.oldInv.States(f))
+		}
+		out.Added = append(out.Added, f)
+	}
+	for _, f := range oldSide {
+		if _, ok := findKey(newSide, f.Key()); ok {
+			continue
+		}
+		if !a.removed[f.Key()] {
+			f.Elsewhere = lineOr(a.newInv.States(f))
+		}
+		out.Removed = append(out.Removed, f)
+	}
+	return out
+}
+
+// lineOr turns "named, line unknown" (-1) into line 1 rather than 0, which
+// would read as "stated nowhere".
+func lineOr(l int) int {
+	if l < 0 {
+		return 1
+	}
+	return l
+}
+
+// factsOn are an inventory's statements on the given lines, one per key.
+func factsOn(inv *facts.Inventory, lines []int) []facts.Fact {
+	if len(lines) == 0 {
+		return nil
+	}
+	set := map[int]bool{}
+	for _, l := range lines {
+		set[l] = true
+	}
+	sorted := append([]int(nil), lines...)
+	sort.Ints(sorted)
+	var out []facts.Fact
+	seen := map[string]bool{}
+	for _, f := range inv.OnLines(sorted[0], sorted[len(sorted)-1]) {
+		if set[f.Line] && !seen[f.Key()] {
+			seen[f.Key()] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func findKey(fs []facts.Fact, key string) (facts.Fact, bool) {
+	for _, f := range fs {
+		if f.Key() == key {
+			return f, true
+		}
+	}
+	return facts.Fact{}, false
+}
+
+func kindOf(rows []textdiff.Row) string {
+	ins, del, mov, n := 0, 0, 0, 0
+	for _, r := range rows {
+		if r.Formatting || !r.Changed() {
+			continue
+		}
+		n++
+		switch r.Op {
+		case textdiff.Insert:
+			ins++
+		case textdiff.Delete:
+			del++
+		case textdiff.Move:
+			mov++
+		}
+	}
+	switch n {
+	case ins:
+		return "added"
+	case del:
+		return "removed"
+	case mov:
+		return "moved"
+	}
+	return "modified"
+}
+
+// categories classifies the block's changed lines in their context: the new
+// version's lines, and the old version's for what was removed.
+func (a *analysis) categories(rows []textdiff.Row) ([]string, bool) {
+	counts := map[string]int{}
+	risk := false
+	classifyLine := func(ctx []classify.Sentence, no int) {
+		if no <= 0 || no > len(ctx) || strings.TrimSpace(ctx[no-1].Text) == "" || classify.IsHeading(ctx[no-1].Text) {
+			return
+		}
+		res := a.model.Classify(ctx[no-1])
+		for _, l := range res.Labels {
+			counts[l]++
+		}
+		risk = risk || res.Risk
+	}
+	for _, r := range rows {
+		if r.Formatting || !r.Changed() {
+			continue
+		}
+		switch r.Op {
+		case textdiff.Delete:
+			classifyLine(a.oldCtx, r.OldNo)
+		default:
+			classifyLine(a.newCtx, r.NewNo)
+		}
+	}
+	out := []string{}
+	for _, t := range classify.Topics {
+		if counts[t] > 0 {
+			out = append(out, t)
+		}
+	}
+	return out, risk
+}
+
+// processing is how likely a clause is about handling personal
+// information (collection, use, sharing, permissions), by the clause
+// classifier, read in the section it stands in.
+func (a *analysis) processing(text, section string) float64 {
+	res := a.model.Classify(classify.Sentence{Text: text, Section: section})
+	p := 0.0
+	for _, t := range []string{"collection", "usage", "sharing", "permission"} {
+		p = max(p, res.Scores[t])
+	}
+	return p
+}

@@ -1,0 +1,328 @@
+package analyze
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Editorial kinds: the ways a text can change without changing what it
+// says. A change whose differences are all of these kinds is editorial,
+// wherever in the line they are and however many there are.
+const (
+	EditFormatting = "formatting"     // whitespace, line wrapping, punctuation, width, quote styles
+	EditEmphasis   = "emphasis"       // Markdown bold, italics, code and heading marks
+	EditLink       = "link"           // a link's target (its text unchanged)
+	EditMenuPath   = "menu_path"      // a menu path such as 【设置-账号设置】 replaced by another
+	EditDates      = "dates"          // dates of update or effect
+	EditNumbering  = "renumbering"    // clause and list numbers, references to them
+	EditPronoun    = "pronoun"        // 您 and 你
+	EditSelf       = "self_reference" // the operator's own names (豆包, 公司) for 我们
+	EditVariant    = "variant"        // variant spellings: 帐号/账号, 其它/其他, 登陆/登录
+	EditMoved      = "moved"          // text moved or a duplicate dropped: every sentence still stands elsewhere
+	EditTypo       = "typo"           // at most three characters, no word of negation or obligation
+)
+
+// canonicalSteps are the editorial kinds that rewriting can undo, in the
+// order they are undone; formatting (punctuation and spaces) comes last so
+// that it does not swallow the Markdown marks the emphasis step reads.
+var canonicalSteps = []string{EditLink, EditEmphasis, EditMenuPath, EditDates, EditNumbering, EditPronoun, EditSelf, EditVariant, EditFormatting}
+
+var (
+	linkRe = regexp.MustCompile(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
+	// a qualifier in brackets inside a link's text: [[豆包+Dora]语音服务…](…)
+	qualifierRe = regexp.MustCompile(`\[[^\[\]]*\]|【[^】]*】`)
+	autoLinkRe  = regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+)>`)
+	bareURLRe   = regexp.MustCompile(`https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]+`)
+	escapeRe    = regexp.MustCompile(`\\([[:punct:]])`)
+	headingRe   = regexp.MustCompile(`(?m)^#{1,6}\s*`)
+	menuPathRe  = regexp.MustCompile(`【[^】]{1,80}】|[\p{Han}A-Za-z]{1,12}(?:\s*[-－—>＞→]\s*[\p{Han}A-Za-z]{1,14}){2,}`)
+	dateRe      = regexp.MustCompile(`\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}`)
+	// leading clause numbers: 一、 （三） 1.3.5 d. 第五条 ①
+	leadNumberRe = regexp.MustCompile(`(?m)^\s*(?:第[一二三四五六七八九十百\d]+[章节条款部分项]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.．]\s*|\d+(?:\.\d+)*[.、．)）]?\s*|[a-zA-Z][.、．)）]\s*|[①-⑳]\s*)`)
+	// references to clauses: 第5.4条, 2.2.1
+	numberRefRe = regexp.MustCompile(`第[一二三四五六七八九十百\d.]+[章节条款部分项]|\d+(?:\.\d+)+`)
+	variants    = strings.NewReplacer("帐号", "账号", "帐户", "账户", "帐单", "账单", "其它", "其他", "登陆", "登录", "图象", "图像", "剪切板", "剪贴板", "身份证件号码", "身份证号码")
+)
+
+// canonicalizer undoes editorial changes. Its aliases are the names a
+// policy gives itself besides 我们 (豆包(简称“我们”), 下称“公司”或“我们”).
+type canonicalizer struct {
+	aliases *strings.Replacer
+}
+
+func newCanonicalizer(texts ...string) *canonicalizer {
+	names := map[string]bool{"本公司": true, "我司": true}
+	for _, t := range texts {
+		for _, n := range selfNames(t) {
+			names[n] = true
+		}
+	}
+	list := make([]string, 0, len(names))
+	for n := range names {
+		list = append(list, n)
+	}
+	// Longest first, so that 本公司 is replaced before 公司.
+	sort.Slice(list, func(i, j int) bool {
+		return len(list[i]) > len(list[j]) || len(list[i]) == len(list[j]) && list[i] < list[j]
+	})
+	var pairs []string
+	for _, n := range list {
+		pairs = append(pairs, n, "我们")
+	}
+	return &canonicalizer{aliases: strings.NewReplacer(pairs...)}
+}
+
+var (
+	// 豆包(简称“我们”)
+	namedAsWe = regexp.MustCompile(`([\p{Han}A-Za-z0-9]{2,12})["“”「」]?\s*[（(]\s*(?:以下)?(?:简称|下称|统称|合称|亦称)\s*["“「]?(?:我们|本公司|我司)`)
+	// (下称“公司”或“我们”)
+	alsoWe = regexp.MustCompile(`(?:简称|下称|统称|合称|亦称)\s*["“「]([^"”」]{1,10})["”」]\s*(?:或|、|及|和|/)\s*["“「]?(?:我们|本公司|我司)`)
+)
+
+// selfNames are the names a policy gives its operator or product besides
+// 我们.
+func selfNames(text string) []string {
+	var out []string
+	head := text
+	if len(head) > 20000 {
+		head = head[:20000] // definitions come first
+	}
+	for _, m := range namedAsWe.FindAllStringSubmatch(head, -1) {
+		out = append(out, m[1])
+	}
+	for _, m := range alsoWe.FindAllStringSubmatch(head, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// canonical rewrites s undoing every editorial kind but skip ("" skips
+// none).
+func (c *canonicalizer) canonical(s, skip string) string {
+	for _, step := range canonicalSteps {
+		if step != skip {
+			s = c.apply(step, s)
+		}
+	}
+	return s
+}
+
+func (c *canonicalizer) apply(step, s string) string {
+	switch step {
+	case EditLink:
+		if strings.ContainsAny(s, "[<") {
+			s = linkRe.ReplaceAllStringFunc(s, func(m string) string {
+				text := linkRe.FindStringSubmatch(m)[1]
+				return "《" + qualifierRe.ReplaceAllString(text, "") + "》"
+			})
+			s = autoLinkRe.ReplaceAllString(s, "$1")
+		}
+		if strings.Contains(s, "://") {
+			s = bareURLRe.ReplaceAllString(s, "")
+		}
+	case EditEmphasis:
+		s = escapeRe.ReplaceAllString(s, "$1")
+		s = headingRe.ReplaceAllString(s, "")
+		s = strings.NewReplacer("**", "", "__", "", "*", "", "`", "").Replace(s)
+	case EditMenuPath:
+		s = menuPathRe.ReplaceAllString(s, "【】")
+	case EditDates:
+		s = dateRe.ReplaceAllString(s, "〇")
+	case EditNumbering:
+		s = leadNumberRe.ReplaceAllString(s, "")
+		s = numberRefRe.ReplaceAllString(s, "〇")
+	case EditPronoun:
+		s = strings.ReplaceAll(s, "您", "你")
+	case EditSelf:
+		s = c.aliases.Replace(s)
+	case EditVariant:
+		s = variants.Replace(s)
+	case EditFormatting:
+		s = strings.Map(func(r rune) rune {
+			switch {
+			case unicode.IsSpace(r):
+				return -1
+			case r == '*' || r == '_' || r == '#' || r == '`' || r == '\\':
+				return r // the emphasis step's to undo
+			case unicode.IsPunct(r) || unicode.IsSymbol(r):
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
+
+// editorialKinds returns the kinds that make a and b differ, when undoing
+// them makes the two the same; ok is false when the texts differ in more
+// than editorial ways.
+func (c *canonicalizer) editorialKinds(a, b string) (kinds []string, ok bool) {
+	if c.canonical(a, "") != c.canonical(b, "") {
+		return nil, false
+	}
+	for _, step := range canonicalSteps {
+		if c.canonical(a, step) != c.canonical(b, step) {
+			kinds = append(kinds, step)
+		}
+	}
+	if len(kinds) == 0 { // several kinds undo the same difference
+		for i := range canonicalSteps {
+			if c.upTo(a, i) == c.upTo(b, i) {
+				kinds = append(kinds, canonicalSteps[i])
+				break
+			}
+		}
+	}
+	return kinds, true
+}
+
+// upTo applies the steps up to and including the i-th.
+func (c *canonicalizer) upTo(s string, i int) string {
+	for _, step := range canonicalSteps[:i+1] {
+		s = c.apply(step, s)
+	}
+	return s
+}
+
+// EditorialEdit is one kind of editorial difference and how often it
+// occurs: in a change, or summed over a report.
+type EditorialEdit struct {
+	Kind    string   `json:"kind"`
+	Count   int      `json:"count"`
+	From    string   `json:"from,omitempty"`    // pronoun: the word replaced
+	To      string   `json:"to,omitempty"`      // pronoun: the word put in its place
+	Items   []string `json:"items,omitempty"`   // emphasis: phrases newly in bold
+	Changes []int    `json:"changes,omitempty"` // in a report: the changes with such edits
+}
+
+var boldRe = regexp.MustCompile(`\*\*([^*\n]{1,80}?)\*\*|__([^_\n]{1,80}?)__`)
+
+// countEdits counts the editorial differences of each kind between two
+// texts: the pronouns swapped, phrases put in or out of bold, link targets
+// changed, self-names replaced by 我们. They are counted in every change,
+// substantive ones too: a report says how often the whole text was edited
+// so.
+func (c *canonicalizer) countEdits(a, b string) []EditorialEdit {
+	var out []EditorialEdit
+	youA, youB := strings.Count(a, "您"), strings.Count(b, "您")
+	plainA, plainB := strings.Count(a, "你"), strings.Count(b, "你")
+	switch {
+	case youB > youA && plainA > plainB:
+		out = append(out, EditorialEdit{Kind: EditPronoun, Count: min(youB-youA, plainA-plainB), From: "你", To: "您"})
+	case youA > youB && plainB > plainA:
+		out = append(out, EditorialEdit{Kind: EditPronoun, Count: min(youA-youB, plainB-plainA), From: "您", To: "你"})
+	}
+	boldA, boldB := bolds(a), bolds(b)
+	var newBold []string
+	changed := 0
+	for p := range boldB {
+		if !boldA[p] {
+			changed++
+			newBold = append(newBold, p)
+		}
+	}
+	for p := range boldA {
+		if !boldB[p] {
+			changed++
+		}
+	}
+	if changed > 0 {
+		sort.Strings(newBold)
+		out = append(out, EditorialEdit{Kind: EditEmphasis, Count: changed, Items: newBold})
+	}
+	if n := differentTargets(a, b); n > 0 {
+		out = append(out, EditorialEdit{Kind: EditLink, Count: n})
+	}
+	if n := diffCount(c.apply(EditSelf, a), a, c.apply(EditSelf, b), b); n > 0 {
+		out = append(out, EditorialEdit{Kind: EditSelf, Count: n})
+	}
+	return out
+}
+
+// diffCount is how many more replacements one side needed than the other:
+// the number of self-names swapped for 我们 or back.
+func diffCount(ca, a, cb, b string) int {
+	na := strings.Count(ca, "我们") - strings.Count(a, "我们")
+	nb := strings.Count(cb, "我们") - strings.Count(b, "我们")
+	if na > nb {
+		return na - nb
+	}
+	return nb - na
+}
+
+func bolds(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range boldRe.FindAllStringSubmatch(s, -1) {
+		p := strings.TrimSpace(m[1] + m[2])
+		if p != "" {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// differentTargets counts links whose text stayed and whose target moved.
+func differentTargets(a, b string) int {
+	if !strings.Contains(a, "](") && !strings.Contains(b, "](") {
+		return 0
+	}
+	targets := func(s string) map[string]string {
+		out := map[string]string{}
+		for _, m := range linkRe.FindAllStringSubmatch(s, -1) {
+			out[m[1]] = m[2]
+		}
+		return out
+	}
+	ta, tb := targets(a), targets(b)
+	n := 0
+	for text, u := range tb {
+		if old, ok := ta[text]; ok && old != u {
+			n++
+		}
+	}
+	return n
+}
+
+// weightyRunes are words of negation or obligation: a change of one of
+// them is never a typo.
+const weightyRunes = "不无未非禁仅只可会须应得必"
+
+// isTypo reports a difference of at most three characters, none of them a
+// word of negation or obligation, between two canonical texts.
+func isTypo(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	p := 0
+	for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
+		p++
+	}
+	s := 0
+	for s < len(ra)-p && s < len(rb)-p && ra[len(ra)-1-s] == rb[len(rb)-1-s] {
+		s++
+	}
+	del, ins := string(ra[p:len(ra)-s]), string(rb[p:len(rb)-s])
+	if utf8.RuneCountInString(del) > 3 || utf8.RuneCountInString(ins) > 3 || del+ins == "" {
+		return false
+	}
+	return !strings.ContainsAny(del+ins, weightyRunes)
+}
+
+// sentencesOf splits a text into sentences at closing marks and line ends.
+func sentencesOf(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		if r == '\n' || strings.ContainsRune("。；！？;!?", r) {
+			if s := strings.TrimSpace(text[start:i]); s != "" {
+				out = append(out, s)
+			}
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if s := strings.TrimSpace(text[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

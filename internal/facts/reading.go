@@ -1,0 +1,228 @@
+package facts
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
+
+// Sentence is one sentence of a policy read whole: Markdown emphasis, link
+// targets, escapes and list markers are gone, and a sentence broken across
+// lines (text out of a PDF, a hard-wrapped page) is joined again. Its facts
+// are read from the whole sentence, so that a negation or condition at its
+// start governs the terms at its end.
+type Sentence struct {
+	Text    string
+	Line    int   // 1-based line of its first character, over the normalized text
+	EndLine int   // line of its last character
+	breaks  []int // byte offsets in Text where its later lines begin
+	lines   []int // those lines' numbers (a blank line may stand between)
+	Item    bool  // a table cell or a list item: an entry of an enumeration
+}
+
+// LineAt is the line that the byte at offset off of the sentence's text
+// stands on.
+func (s Sentence) LineAt(off int) int {
+	k := sort.Search(len(s.breaks), func(i int) bool { return s.breaks[i] > off })
+	if k == 0 {
+		return s.Line
+	}
+	return s.lines[k-1]
+}
+
+// Reading is a policy text as sentences.
+type Reading struct {
+	Lines     []string   // the normalized lines; index+1 is the line number
+	Sentences []Sentence // in order
+}
+
+// SentencesOn returns the sentences that touch lines from..to (inclusive).
+func (r *Reading) SentencesOn(from, to int) []Sentence {
+	i := sort.Search(len(r.Sentences), func(i int) bool { return r.Sentences[i].EndLine >= from })
+	var out []Sentence
+	for ; i < len(r.Sentences) && r.Sentences[i].Line <= to; i++ {
+		out = append(out, r.Sentences[i])
+	}
+	return out
+}
+
+// Read splits a normalized text into sentences.
+func Read(normalized string) *Reading {
+	r := &Reading{Lines: textdiff.Lines(normalized)}
+	var para paragraph
+	flush := func() {
+		r.Sentences = append(r.Sentences, para.sentences()...)
+		para = paragraph{}
+	}
+	blanks := 0 // blank lines since the paragraph's last line
+	for i, raw := range r.Lines {
+		text, item := readLine(raw)
+		if strings.TrimSpace(text) == "" {
+			blanks++
+			continue
+		}
+		// Text out of a PDF may separate every line by a blank one; a
+		// sentence left open runs on over one blank line.
+		if para.text.Len() > 0 && (blanks > 1 || !continues(para.last, text, item)) {
+			flush()
+		}
+		blanks = 0
+		para.add(text, i+1, item)
+	}
+	flush()
+	return r
+}
+
+// paragraph collects lines that make one run of sentences.
+type paragraph struct {
+	text   strings.Builder
+	starts []int // byte offset where each piece begins
+	lines  []int // the line of each piece
+	last   string
+	item   bool
+}
+
+func (p *paragraph) add(text string, line int, item bool) {
+	if p.text.Len() == 0 {
+		p.item = item
+	}
+	p.starts = append(p.starts, p.text.Len())
+	p.lines = append(p.lines, line)
+	p.text.WriteString(text)
+	p.last = text
+}
+
+// sentences splits the paragraph at the marks that end a sentence.
+func (p *paragraph) sentences() []Sentence {
+	text := p.text.String()
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	// the piece an offset falls in
+	piece := func(off int) int { return sort.Search(len(p.starts), func(i int) bool { return p.starts[i] > off }) - 1 }
+	var out []Sentence
+	start := 0
+	emit := func(end int) {
+		s := strings.TrimSpace(text[start:end])
+		if s == "" {
+			start = end
+			return
+		}
+		lead := start + strings.Index(text[start:end], s)
+		first, last := piece(lead), piece(lead+len(s)-1)
+		sent := Sentence{Text: s, Line: p.lines[first], EndLine: p.lines[last], Item: p.item}
+		for k := first + 1; k <= last; k++ {
+			sent.breaks = append(sent.breaks, p.starts[k]-lead)
+			sent.lines = append(sent.lines, p.lines[k])
+		}
+		out = append(out, sent)
+		start = end
+	}
+	for i, r := range text {
+		if strings.ContainsRune(sentenceEnds, r) {
+			emit(i + utf8.RuneLen(r))
+		} else if r == '\x1f' { // a table cell boundary
+			emit(i)
+			start = i + 1
+		}
+	}
+	emit(len(text))
+	for i := range out {
+		out[i].Text = strings.ReplaceAll(out[i].Text, "\x1f", "")
+	}
+	return out
+}
+
+// sentenceEnds are the marks that end a sentence (or a clause that stands
+// alone: a semicolon separates enumerated statements).
+const sentenceEnds = "。；！？;!?"
+
+// continues reports whether a line goes on with the sentence the previous
+// line left open: the previous line stops without closing punctuation and
+// is no heading, and this line starts no heading, list item or table row.
+func continues(prev, next string, nextItem bool) bool {
+	if nextItem || startsBlock.MatchString(next) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(prev))
+	if strings.ContainsRune(sentenceEnds+"：:", last) || last == '\x1f' {
+		return false
+	}
+	return utf8.RuneCountInString(prev) >= 20 && !looksLikeHeading(prev)
+}
+
+// startsBlock matches the numbering and markers that begin a heading, a
+// list item or a clause: 一、 （一） 1. 1.1 a. 第一条 ● •.
+var startsBlock = regexp.MustCompile(`^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[.、．)）]?\s|\d+(\.\d+)+|[a-zA-Z][.、．)）]|第[一二三四五六七八九十百\d]+[章节条部分]|[●•·▪◆■□☐※])`)
+
+// looksLikeHeading reports a short numbered line without closing
+// punctuation: a section title, which no sentence runs on from.
+func looksLikeHeading(line string) bool {
+	return utf8.RuneCountInString(line) <= 40 && startsBlock.MatchString(line)
+}
+
+var (
+	mdLink    = regexp.MustCompile(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
+	mdAuto    = regexp.MustCompile(`<(https?://[^>\s]+|mailto:[^>\s]+)>`)
+	mdEscape  = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|<>~])`)
+	listStart = regexp.MustCompile(`^(\s*([-*+]|>)\s+)+`)
+	headStart = regexp.MustCompile(`^#{1,6}\s*`)
+)
+
+// readLine turns a normalized line into the words a reader sees: link
+// texts without their targets, no emphasis or code marks, no escapes, no
+// heading, quote or list markers. A table row becomes its cells, separated
+// by a cell boundary (\x1f); item reports a list item or a table row.
+func readLine(line string) (text string, item bool) {
+	if strings.HasPrefix(line, "|") {
+		if isRuleRow(line) {
+			return "", false
+		}
+		cs := cells(line)
+		for i := range cs {
+			cs[i], _ = readLine(cs[i])
+		}
+		return strings.Join(cs, "\x1f") + "\x1f", true
+	}
+	if loc := listStart.FindStringIndex(line); loc != nil {
+		line, item = line[loc[1]:], true
+	}
+	line = headStart.ReplaceAllString(line, "")
+	if strings.ContainsAny(line, "[<") {
+		line = mdLink.ReplaceAllString(line, "$1")
+		line = mdAuto.ReplaceAllString(line, "$1")
+	}
+	if strings.ContainsAny(line, "*_`\\") {
+		line = stripEmphasis(line)
+	}
+	return line, item
+}
+
+// stripEmphasis drops Markdown emphasis and code marks and resolves
+// escapes. A lone underscore inside a word (DPO_qwen) stays.
+func stripEmphasis(line string) string {
+	line = strings.NewReplacer("**", "", "__", "", "`", "").Replace(line)
+	line = strings.ReplaceAll(line, "*", "")
+	line = mdEscape.ReplaceAllString(line, "$1")
+	return line
+}
+
+func isRuleRow(line string) bool {
+	return strings.Trim(line, "|-: ") == "" && strings.Contains(line, "-")
+}
+
+// Plain is the text a reader sees, one line per line: ReadLine over every
+// line (table rows as their cells).
+func Plain(normalized string) string {
+	lines := textdiff.Lines(normalized)
+	var b strings.Builder
+	for _, l := range lines {
+		t, _ := readLine(l)
+		b.WriteString(strings.ReplaceAll(t, "\x1f", " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,231 @@
+package facts
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Concept is one thing policies name in many ways: 身份证, 身份证号 and
+// 身份证件号码 are one concept, 身份证件号码. Versions are compared by
+// concept, so a change of wording is not a change of fact.
+type Concept struct {
+	Type      string // PI, Permission or ThirdParty (an authority)
+	Canonical string
+	Category  string // personal information: GB/T 35273-2020 Appendix A
+	Sensitive bool   // personal information: Appendix B, PIPL Art. 28
+	// Generic words (文件, 图片) name personal information only as an item
+	// of an enumeration or right after 您的, 上传, 输入 ….
+	Generic bool
+	// Unambiguous permission words (自启动, 悬浮窗) mean the permission
+	// wherever they appear; others only in a sentence about permissions.
+	Unambiguous bool
+	Surfaces    []string
+}
+
+//go:embed vocab.txt
+var vocabText string
+
+// vocab holds the concepts of vocab.txt by type.
+var vocab = mustParseVocab(vocabText)
+
+// vocabulary is the parsed vocab.txt.
+type vocabulary struct {
+	concepts    map[string][]*Concept          // by type
+	matchers    map[string]*matcher            // by type
+	byCanonical map[string]map[string]*Concept // by type, then canonical name
+}
+
+func mustParseVocab(text string) *vocabulary {
+	v, err := parseVocab(text)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// parseVocab reads sections "[pi 个人身份信息 sensitive]", "[permission]",
+// "[authority]" and lines "canonical: surface surface …", a line marked
+// "? " (generic) or "! " (unambiguous).
+func parseVocab(text string) (*vocabulary, error) {
+	v := &vocabulary{concepts: map[string][]*Concept{}, matchers: map[string]*matcher{}, byCanonical: map[string]map[string]*Concept{}}
+	var typ, category string
+	sensitive := false
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") {
+			f := strings.Fields(strings.Trim(line, "[]"))
+			switch {
+			case len(f) == 3 && f[0] == "pi":
+				typ, category, sensitive = PI, f[1], f[2] == "sensitive"
+			case len(f) == 1 && f[0] == "permission":
+				typ, category, sensitive = Permission, "", false
+			case len(f) == 1 && f[0] == "authority":
+				typ, category, sensitive = ThirdParty, "", false
+			default:
+				return nil, fmt.Errorf("vocab.txt:%d: unknown section %s", n+1, line)
+			}
+			continue
+		}
+		if typ == "" {
+			return nil, fmt.Errorf("vocab.txt:%d: entry before any section", n+1)
+		}
+		c := &Concept{Type: typ, Category: category, Sensitive: sensitive}
+		switch {
+		case strings.HasPrefix(line, "? "):
+			c.Generic, line = true, line[2:]
+		case strings.HasPrefix(line, "! "):
+			c.Unambiguous, line = true, line[2:]
+		}
+		name, surfaces, ok := strings.Cut(line, ":")
+		if !ok {
+			return nil, fmt.Errorf("vocab.txt:%d: want canonical: surfaces", n+1)
+		}
+		c.Canonical = strings.TrimSpace(name)
+		c.Surfaces = strings.Fields(surfaces)
+		if !containsString(c.Surfaces, c.Canonical) {
+			c.Surfaces = append(c.Surfaces, c.Canonical)
+		}
+		v.concepts[typ] = append(v.concepts[typ], c)
+		if v.byCanonical[typ] == nil {
+			v.byCanonical[typ] = map[string]*Concept{}
+		}
+		v.byCanonical[typ][c.Canonical] = c
+	}
+	for typ, cs := range v.concepts {
+		v.matchers[typ] = newMatcher(cs)
+	}
+	return v, nil
+}
+
+// Concepts returns the vocabulary's concepts of a type.
+func Concepts(typ string) []*Concept { return vocab.concepts[typ] }
+
+// match is a surface found in a text.
+type match struct {
+	concept    *Concept
+	start, end int // byte offsets in the text
+}
+
+// surface is one wording of a concept, in matching form.
+type surface struct {
+	key     string // upper-cased ASCII, spaces removed
+	concept *Concept
+	latin   bool // starts or ends with a Latin letter or digit: needs word boundaries
+}
+
+// matcher finds the longest surfaces of a set of concepts in a text.
+type matcher struct {
+	byFirst map[rune][]surface // longest first
+}
+
+func newMatcher(cs []*Concept) *matcher {
+	m := &matcher{byFirst: map[rune][]surface{}}
+	for _, c := range cs {
+		for _, s := range c.Surfaces {
+			key := matchForm(s)
+			r, _ := utf8.DecodeRuneInString(key)
+			last, _ := utf8.DecodeLastRuneInString(key)
+			m.byFirst[r] = append(m.byFirst[r], surface{key: key, concept: c, latin: isLatin(r) || isLatin(last)})
+		}
+	}
+	for r := range m.byFirst {
+		sort.SliceStable(m.byFirst[r], func(i, j int) bool { return len(m.byFirst[r][i].key) > len(m.byFirst[r][j].key) })
+	}
+	return m
+}
+
+func isLatin(r rune) bool { return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+
+// matchForm upper-cases ASCII letters and drops spaces, so that "Android
+// ID", "AndroidID" and "android id" match alike.
+func matchForm(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == ' ':
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// find returns the concepts named in text, left to right, the longest
+// wording at each place, without overlaps.
+func (m *matcher) find(text string) []match {
+	if m == nil {
+		return nil
+	}
+	// The matching form keeps byte offsets apart from removed spaces:
+	// positions maps each byte of form back to text.
+	form, positions := matchFormWithPositions(text)
+	var out []match
+	for i := 0; i < len(form); {
+		r, size := utf8.DecodeRuneInString(form[i:])
+		matched := false
+		for _, s := range m.byFirst[r] {
+			if !strings.HasPrefix(form[i:], s.key) {
+				continue
+			}
+			end := i + len(s.key)
+			if s.latin && !latinBoundary(form, i, end) {
+				continue
+			}
+			out = append(out, match{concept: s.concept, start: positions[i], end: positions[end-1] + 1})
+			i, matched = end, true
+			break
+		}
+		if !matched {
+			i += size
+		}
+	}
+	return out
+}
+
+func matchFormWithPositions(text string) (string, []int) {
+	var b strings.Builder
+	positions := make([]int, 0, len(text))
+	for i, r := range text {
+		switch {
+		case r == ' ':
+			continue
+		case r >= 'a' && r <= 'z':
+			r = r - 'a' + 'A'
+		}
+		n := utf8.RuneLen(r)
+		b.WriteRune(r)
+		for k := 0; k < n; k++ {
+			positions = append(positions, i+k)
+		}
+	}
+	return b.String(), positions
+}
+
+// latinBoundary reports that form[start:end] is not part of a longer Latin
+// word: "IMEI" in "IMEI号" counts, "ID" in "AndroidID" does not.
+func latinBoundary(form string, start, end int) bool {
+	if start > 0 {
+		r, _ := utf8.DecodeLastRuneInString(form[:start])
+		first, _ := utf8.DecodeRuneInString(form[start:])
+		if isLatin(r) && isLatin(first) {
+			return false
+		}
+	}
+	if end < len(form) {
+		r, _ := utf8.DecodeRuneInString(form[end:])
+		last, _ := utf8.DecodeLastRuneInString(form[:end])
+		if isLatin(r) && isLatin(last) {
+			return false
+		}
+	}
+	return true
+}
