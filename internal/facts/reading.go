@@ -102,7 +102,9 @@ func (p *paragraph) sentences() []Sentence {
 		return nil
 	}
 	// the piece an offset falls in
-	piece := func(off int) int { return sort.Search(len(p.starts), func(i int) bool { return p.starts[i] > off }) - 1 }
+	piece := func(off int) int {
+		return sort.Search(len(p.starts), func(i int) bool { return p.starts[i] > off }) - 1
+	}
 	var out []Sentence
 	start := 0
 	emit := func(end int) {
