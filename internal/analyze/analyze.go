@@ -146,28 +146,28 @@ func Compare(oldText, newText string, opt Options) (*Report, error) {
 	oldNorm, newNorm := normalize.Text(oldText), normalize.Text(newText)
 	// The old version's inventory, the larger part of the work, is taken
 	// while the diff and the new version's are.
-	var oldInv *facts.Inventory
+	// Each version is read on its own core: its inventory of facts, its
+	// canonical text and its lines in context; the diff goes with the new
+	// version.
+	canon := newCanonicalizer(oldNorm, newNorm)
+	var old version
 	done := make(chan struct{})
 	go func() {
-		oldInv = facts.Take(oldNorm)
+		old = readVersion(oldNorm, canon)
 		close(done)
 	}()
 	res := textdiff.CompareLines(textdiff.Lines(oldNorm), textdiff.Lines(newNorm))
-	newInv := facts.Take(newNorm)
+	cur := readVersion(newNorm, canon)
 	<-done
-	added, removed := facts.Diff(oldInv, newInv)
-	a := newAnalysis(res, model, oldInv, newInv, oldNorm, newNorm)
+	added, removed := facts.Diff(old.inv, cur.inv)
+	a := newAnalysis(res, model, canon, old, cur)
 	a.added, a.removed = keySet(added), keySet(removed)
 	r := &Report{Engine: EngineBuiltin, Lang: opt.Lang, Facts: FactChanges{Added: nonNil(added), Removed: nonNil(removed)},
 		Changes: []Change{}, Stats: res.Stats, Rules: RulesVersion, AnalyzedAt: opt.Now().UTC()}
-	for i, b := range a.blocks() {
-		c := a.change(res.Rows[b.Start:b.End])
-		c.order = i
-		r.Changes = append(r.Changes, c)
-	}
+	r.Changes = a.changes(a.blocks())
 	number(r.Changes)
 	r.Editorial = sumEdits(r.Changes)
-	r.Rights = rightsStated(newInv)
+	r.Rights = rightsStated(cur.inv)
 	r.Level, r.Reasons = overall(r, oldNorm != newNorm)
 	w := wordsFor(opt.Lang)
 	for i := range r.Changes {

@@ -2,8 +2,10 @@ package analyze
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"
@@ -18,20 +20,49 @@ type analysis struct {
 	oldCtx, newCtx   []classify.Sentence // each line with its neighbours and section
 	oldSec, newSec   []string            // each line's section path
 	canon            *canonicalizer
-	oldDoc, newDoc   string          // each version undone of editorial kinds, to look sentences up in
+	oldDoc, newDoc   document        // each version's sentences undone of editorial kinds, to look sentences up in
 	added, removed   map[string]bool // keys of the facts the new version adds and drops
 	oldText, newText string
 }
 
-func newAnalysis(res textdiff.Result, model *classify.Model, oldInv, newInv *facts.Inventory, oldNorm, newNorm string) *analysis {
-	a := &analysis{res: res, model: model, oldInv: oldInv, newInv: newInv, oldText: oldNorm, newText: newNorm}
-	a.canon = newCanonicalizer(oldNorm, newNorm)
-	a.oldCtx, a.oldSec = contexts(oldInv.Lines)
-	a.newCtx, a.newSec = contexts(newInv.Lines)
-	a.oldDoc = a.canon.canonical(oldNorm, "")
-	a.newDoc = a.canon.canonical(newNorm, "")
-	return a
+// version is what the analysis reads of one version.
+type version struct {
+	text string
+	inv  *facts.Inventory
+	ctx  []classify.Sentence // each line with its neighbours and section
+	sec  []string            // each line's section path
+	doc  document
 }
+
+func readVersion(norm string, canon *canonicalizer) version {
+	v := version{text: norm, inv: facts.Take(norm), doc: newDocument(norm, canon)}
+	v.ctx, v.sec = contexts(v.inv.Lines)
+	return v
+}
+
+func newAnalysis(res textdiff.Result, model *classify.Model, canon *canonicalizer, old, cur version) *analysis {
+	return &analysis{res: res, model: model, canon: canon, oldInv: old.inv, newInv: cur.inv, oldText: old.text, newText: cur.text,
+		oldCtx: old.ctx, newCtx: cur.ctx, oldSec: old.sec, newSec: cur.sec, oldDoc: old.doc, newDoc: cur.doc}
+}
+
+// document is the set of a version's sentences, undone of editorial
+// kinds: what a sentence of a change is looked up in, to tell text moved
+// or reworded from text new.
+type document map[string]bool
+
+func newDocument(norm string, canon *canonicalizer) document {
+	d := document{}
+	for _, s := range sentencesOf(norm) {
+		if k := canon.canonical(s, ""); k != "" {
+			d[k] = true
+		}
+	}
+	return d
+}
+
+// states reports whether the document has a sentence of that canonical
+// form.
+func (d document) states(key string) bool { return d[key] }
 
 // contexts gives each line its neighbours and section, as the classifier
 // was trained to see sentences, and its section path for the report.
@@ -133,6 +164,25 @@ func onlyFormattingBetween(rows []textdiff.Row, from, to int) bool {
 		}
 	}
 	return true
+}
+
+// changes analyses the blocks, on all cores: each block is independent.
+func (a *analysis) changes(blocks []textdiff.Block) []Change {
+	out := make([]Change, len(blocks))
+	workers := min(runtime.GOMAXPROCS(0), len(blocks))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(blocks); i += workers {
+				out[i] = a.change(a.res.Rows[blocks[i].Start:blocks[i].End])
+				out[i].order = i
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // change analyses one block.

@@ -33,7 +33,7 @@ func (a *analysis) changedClauses(oldText, newText string) []Clause {
 		// In the order of the new text: removals before the insertions
 		// that follow them.
 		for _, d := range dels {
-			if !paired[d] && oldK[d] != "" && !strings.Contains(a.newDoc, oldK[d]) {
+			if !paired[d] && oldK[d] != "" && !a.newDoc.states(oldK[d]) {
 				out = append(out, Clause{Old: oldS[d], oldSentences: []string{oldS[d]}})
 			}
 		}
@@ -42,7 +42,7 @@ func (a *analysis) changedClauses(oldText, newText string) []Clause {
 				out = append(out, a.editedClauses(oldS[p], newS[i])...)
 				continue
 			}
-			if newK[i] != "" && !strings.Contains(a.oldDoc, newK[i]) {
+			if newK[i] != "" && !a.oldDoc.states(newK[i]) {
 				out = append(out, Clause{New: newS[i], newSentences: []string{newS[i]}})
 			}
 		}

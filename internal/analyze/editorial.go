@@ -41,16 +41,16 @@ var (
 	menuPathRe  = regexp.MustCompile(`【[^】]{1,80}】|[\p{Han}A-Za-z]{1,12}(?:\s*[-－—>＞→]\s*[\p{Han}A-Za-z]{1,14}){2,}`)
 	dateRe      = regexp.MustCompile(`\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}`)
 	// leading clause numbers: 一、 （三） 1.3.5 d. 第五条 ①
-	leadNumberRe = regexp.MustCompile(`(?m)^\s*(?:第[一二三四五六七八九十百\d]+[章节条款部分项]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.．]\s*|\d+(?:\.\d+)*[.、．)）]?\s*|[a-zA-Z][.、．)）]\s*|[①-⑳]\s*)`)
+	leadNumberRe = regexp.MustCompile(`^\s*(?:第[一二三四五六七八九十百\d]+[章节条款部分项]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.．]\s*|\d+(?:\.\d+)*[.、．)）]?\s*|[a-zA-Z][.、．)）]\s*|[①-⑳]\s*)`)
 	// references to clauses: 第5.4条, 2.2.1
 	numberRefRe = regexp.MustCompile(`第[一二三四五六七八九十百\d.]+[章节条款部分项]|\d+(?:\.\d+)+`)
-	variants    = strings.NewReplacer("帐号", "账号", "帐户", "账户", "帐单", "账单", "其它", "其他", "登陆", "登录", "图象", "图像", "剪切板", "剪贴板", "身份证件号码", "身份证号码")
+	variants    = [][2]string{{"帐号", "账号"}, {"帐户", "账户"}, {"帐单", "账单"}, {"其它", "其他"}, {"登陆", "登录"}, {"图象", "图像"}, {"剪切板", "剪贴板"}}
 )
 
 // canonicalizer undoes editorial changes. Its aliases are the names a
 // policy gives itself besides 我们 (豆包(简称“我们”), 下称“公司”或“我们”).
 type canonicalizer struct {
-	aliases *strings.Replacer
+	aliases [][2]string // name, 我们; longest first
 }
 
 func newCanonicalizer(texts ...string) *canonicalizer {
@@ -68,11 +68,11 @@ func newCanonicalizer(texts ...string) *canonicalizer {
 	sort.Slice(list, func(i, j int) bool {
 		return len(list[i]) > len(list[j]) || len(list[i]) == len(list[j]) && list[i] < list[j]
 	})
-	var pairs []string
+	var pairs [][2]string
 	for _, n := range list {
-		pairs = append(pairs, n, "我们")
+		pairs = append(pairs, [2]string{n, "我们"})
 	}
-	return &canonicalizer{aliases: strings.NewReplacer(pairs...)}
+	return &canonicalizer{aliases: pairs}
 }
 
 var (
@@ -90,11 +90,16 @@ func selfNames(text string) []string {
 	if len(head) > 20000 {
 		head = head[:20000] // definitions come first
 	}
-	for _, m := range namedAsWe.FindAllStringSubmatch(head, -1) {
-		out = append(out, m[1])
-	}
-	for _, m := range alsoWe.FindAllStringSubmatch(head, -1) {
-		out = append(out, m[1])
+	for _, line := range strings.Split(head, "\n") {
+		if !strings.Contains(line, "称") {
+			continue
+		}
+		for _, m := range namedAsWe.FindAllStringSubmatch(line, -1) {
+			out = append(out, m[1])
+		}
+		for _, m := range alsoWe.FindAllStringSubmatch(line, -1) {
+			out = append(out, m[1])
+		}
 	}
 	return out
 }
@@ -113,36 +118,49 @@ func (c *canonicalizer) canonical(s, skip string) string {
 func (c *canonicalizer) apply(step, s string) string {
 	switch step {
 	case EditLink:
-		if strings.ContainsAny(s, "[<") {
-			s = linkRe.ReplaceAllStringFunc(s, func(m string) string {
-				text := linkRe.FindStringSubmatch(m)[1]
-				return "《" + qualifierRe.ReplaceAllString(text, "") + "》"
+		return eachLine(s, func(l string) bool {
+			return strings.Contains(l, "](") || strings.Contains(l, "://") || strings.Contains(l, "<")
+		},
+			func(l string) string {
+				l = linkRe.ReplaceAllStringFunc(l, func(m string) string {
+					text := linkRe.FindStringSubmatch(m)[1]
+					return "《" + qualifierRe.ReplaceAllString(text, "") + "》"
+				})
+				l = autoLinkRe.ReplaceAllString(l, "$1")
+				return bareURLRe.ReplaceAllString(l, "")
 			})
-			s = autoLinkRe.ReplaceAllString(s, "$1")
-		}
-		if strings.Contains(s, "://") {
-			s = bareURLRe.ReplaceAllString(s, "")
-		}
 	case EditEmphasis:
-		s = escapeRe.ReplaceAllString(s, "$1")
-		s = headingRe.ReplaceAllString(s, "")
-		s = strings.NewReplacer("**", "", "__", "", "*", "", "`", "").Replace(s)
+		return eachLine(s, func(l string) bool { return strings.ContainsAny(l, "*_`\\#") },
+			func(l string) string {
+				l = escapeRe.ReplaceAllString(l, "$1")
+				l = headingRe.ReplaceAllString(l, "")
+				return strings.NewReplacer("**", "", "__", "", "*", "", "`", "").Replace(l)
+			})
 	case EditMenuPath:
-		s = menuPathRe.ReplaceAllString(s, "【】")
+		return eachLine(s, func(l string) bool { return strings.Contains(l, "【") || separators(l) >= 2 },
+			func(l string) string { return menuPathRe.ReplaceAllString(l, "【】") })
 	case EditDates:
-		s = dateRe.ReplaceAllString(s, "〇")
+		return eachLine(s, func(l string) bool { return hasDigit(l) && strings.ContainsAny(l, "年-/.") },
+			func(l string) string { return dateRe.ReplaceAllString(l, "〇") })
 	case EditNumbering:
-		s = leadNumberRe.ReplaceAllString(s, "")
-		s = numberRefRe.ReplaceAllString(s, "〇")
+		return eachLine(s, numbered, func(l string) string {
+			l = leadNumberRe.ReplaceAllString(l, "")
+			if strings.Contains(l, "第") || hasDottedNumber(l) {
+				l = numberRefRe.ReplaceAllString(l, "〇")
+			}
+			return l
+		})
 	case EditPronoun:
-		s = strings.ReplaceAll(s, "您", "你")
+		return strings.ReplaceAll(s, "您", "你")
 	case EditSelf:
-		s = c.aliases.Replace(s)
+		return replacePairs(s, c.aliases)
 	case EditVariant:
-		s = variants.Replace(s)
+		return replacePairs(s, variants)
 	case EditFormatting:
-		s = strings.Map(func(r rune) rune {
+		return strings.Map(func(r rune) rune {
 			switch {
+			case r >= 0x4E00 && r <= 0x9FFF: // CJK ideographs, most of a policy
+				return r
 			case unicode.IsSpace(r):
 				return -1
 			case r == '*' || r == '_' || r == '#' || r == '`' || r == '\\':
@@ -154,6 +172,100 @@ func (c *canonicalizer) apply(step, s string) string {
 		}, s)
 	}
 	return s
+}
+
+// replacePairs replaces each pair's first word by its second, in order;
+// most texts contain none of them, which strings.Contains finds fast.
+func replacePairs(s string, pairs [][2]string) string {
+	if len(pairs) == 0 {
+		return s
+	}
+	var firsts [8]rune // the pairs' first runes: one pass over s finds whether any occurs
+	n := 0
+	for _, p := range pairs {
+		r, _ := utf8.DecodeRuneInString(p[0])
+		if n < len(firsts) {
+			firsts[n] = r
+		}
+		n++
+	}
+	if n <= len(firsts) && !strings.ContainsFunc(s, func(r rune) bool {
+		for _, f := range firsts[:n] {
+			if r == f {
+				return true
+			}
+		}
+		return false
+	}) {
+		return s
+	}
+	for _, p := range pairs {
+		if strings.Contains(s, p[0]) {
+			s = strings.ReplaceAll(s, p[0], p[1])
+		}
+	}
+	return s
+}
+
+// separators counts the marks that join the steps of a menu path.
+func separators(l string) int {
+	n := 0
+	for _, r := range l {
+		switch r {
+		case '-', '－', '—', '>', '＞', '→':
+			n++
+		}
+	}
+	return n
+}
+
+// numbered reports a line that may carry a clause number: at its start,
+// or a reference to one (第5条, 2.2.1).
+func numbered(l string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(l, " "))
+	return strings.ContainsRune(numberStarts, r) || r >= '0' && r <= '9' || r < utf8.RuneSelf && unicode.IsLetter(r) ||
+		strings.Contains(l, "第") || hasDottedNumber(l)
+}
+
+// hasDottedNumber reports a digit, a dot and a digit in a row.
+func hasDottedNumber(l string) bool {
+	for i := 1; i+1 < len(l); i++ {
+		if l[i] == '.' && l[i-1] >= '0' && l[i-1] <= '9' && l[i+1] >= '0' && l[i+1] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// numberStarts are the characters a clause number can start with, besides
+// digits and Latin letters.
+const numberStarts = "第（(一二三四五六七八九十①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+// eachLine rewrites the lines of s that need it; regular expressions run
+// only on the few lines where they can match.
+func eachLine(s string, need func(string) bool, rewrite func(string) string) string {
+	if !strings.Contains(s, "\n") {
+		if need(s) {
+			return rewrite(s)
+		}
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, l := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if need(l) {
+			l = rewrite(l)
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+func hasDigit(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
 }
 
 // editorialKinds returns the kinds that make a and b differ, when undoing

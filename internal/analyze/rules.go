@@ -101,13 +101,13 @@ func hasEdit(es []EditorialEdit, kind string) bool {
 // dropped or restored).
 func (a *analysis) standsElsewhere(c *Change) bool {
 	found := 0
-	check := func(text, doc string) bool {
+	check := func(text string, doc document) bool {
 		for _, s := range sentencesOf(text) {
 			k := a.canon.canonical(s, "")
 			if k == "" {
 				continue
 			}
-			if !strings.Contains(doc, k) {
+			if !doc.states(k) {
 				return false
 			}
 			found++

@@ -13,6 +13,7 @@ package facts
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policywatch/policywatch/internal/normalize"
 )
@@ -100,6 +101,8 @@ type doc struct {
 	lines []string // normalized lines; index+1 is the line number
 	*Reading
 	mentions map[string]int // keys of vocabulary concepts named anywhere, unnegated: first line
+
+	definitions []int8 // per line: 1 defines terms, -1 does not, 0 not yet known
 }
 
 func newDoc(text string) *doc {
@@ -126,6 +129,50 @@ func hasAny(s string, words ...string) bool {
 		}
 	}
 	return false
+}
+
+// gate is a fixed list of words that an extractor tests a sentence for
+// before it runs regular expressions on it. A sentence is tested for every
+// gate at once, in one pass (Sentence.has).
+type gate uint32
+
+// gateWords are every gate's words by their first rune.
+var gateWords = map[rune][]gateWord{}
+
+type gateWord struct {
+	word string
+	gate gate
+}
+
+var gates gate // how many gates there are
+
+func newGate(words ...string) gate {
+	if gates == 32 {
+		panic("facts: too many gates")
+	}
+	g := gate(1) << gates
+	gates++
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		gateWords[r] = append(gateWords[r], gateWord{w, g})
+	}
+	return g
+}
+
+// in reports whether s contains one of the gate's words.
+func (g gate) in(s string) bool { return gatesOf(s)&g != 0 }
+
+// gatesOf is the set of gates whose words s contains.
+func gatesOf(s string) gate {
+	var set gate
+	for i, r := range s {
+		for _, w := range gateWords[r] {
+			if set&w.gate == 0 && strings.HasPrefix(s[i:], w.word) {
+				set |= w.gate
+			}
+		}
+	}
+	return set
 }
 
 // Extract finds the facts of a policy text. Facts of one type and value are
@@ -231,3 +278,22 @@ func InLines(facts []Fact, from, to int) []Fact {
 }
 
 func boolPtr(b bool) *bool { return &b }
+
+// The gates of the extractors, one per kind of sentence they read.
+var (
+	negationGate    = newGate("不", "未", "无")
+	negatedVerbGate = newGate(negatedVerbs...)
+	rightsGate      = newGate("查", "访问", "知情", "更正", "补充", "修改", "更新", "删除", "撤", "改变", "注销", "副本", "复制", "导出", "转移", "携带", "投诉", "举报")
+	retentionGate   = newGate("保存", "保留", "存储", "储存", "留存", "删除", "匿名", "销毁", "最短")
+	keepGate        = newGate("存储", "存放", "储存", "保存", "留存")
+	abroadGate      = newGate("境外", "跨境", "出境", "海外", "国外")
+	periodGate      = newGate("天", "日", "月", "年", "周", "小时")
+	transferGate    = newGate("境", "国", "存", "储", "保存", "海外", "传输", "提供", "转移", "传送")
+	contactGate     = newGate("电话", "热线", "客服", "拨打", "联系", "致电", "手机", "@", "地址", "寄")
+	responseGate    = newGate("回复", "答复", "响应", "处理", "反馈", "予以")
+	dateMarkGate    = newGate("年", "-", "/", ".")
+	dateWordGate    = newGate("日期", "时间", "更新", "修订", "修改", "发布", "生效", "施行", "实施")
+)
+
+// orgWords end organisation names.
+var orgWords = []string{"公司", "集团", "研究院", "合伙企业", "Co", "Inc", "LLC", "Ltd", "Limited", "Corp", "GmbH"}

@@ -292,3 +292,23 @@ func TestWorkingDays(t *testing.T) {
 		t.Errorf("及时 read as a period")
 	}
 }
+
+func BenchmarkTake100KB(b *testing.B) {
+	var sb strings.Builder
+	names, err := testpages.PolicyNames()
+	if err != nil {
+		b.Skip(err)
+	}
+	for _, n := range names {
+		src, _ := testpages.Policy(n)
+		sb.WriteString(src)
+		if sb.Len() > 100_000 {
+			break
+		}
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Take(text)
+	}
+}

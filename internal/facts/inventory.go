@@ -2,6 +2,7 @@ package facts
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -14,7 +15,22 @@ type Inventory struct {
 
 	keys     map[string]int // fact keys stated: first line
 	mentions map[string]int // vocabulary concepts named anywhere, unnegated: first line
-	plain    string         // the text as read, in match form, to look names up in
+
+	plainOnce sync.Once
+	plainText string // the text as read, in match form, to look names up in; made on first use
+}
+
+// plain is the text as read, in match form.
+func (inv *Inventory) plain() string {
+	inv.plainOnce.Do(func() {
+		var b strings.Builder
+		for _, s := range inv.Sentences {
+			b.WriteString(s.Text)
+			b.WriteByte('\n')
+		}
+		inv.plainText = matchForm(b.String())
+	})
+	return inv.plainText
 }
 
 // Take reads a policy text and takes its inventory.
@@ -29,12 +45,6 @@ func Take(text string) *Inventory {
 			inv.keys[f.Key()] = f.Line
 		}
 	}
-	var b strings.Builder
-	for _, s := range d.Sentences {
-		b.WriteString(s.Text)
-		b.WriteByte('\n')
-	}
-	inv.plain = matchForm(b.String())
 	return inv
 }
 
@@ -61,7 +71,7 @@ func (inv *Inventory) States(f Fact) int {
 // if only as part of a longer term.
 func (inv *Inventory) namesWithin(c *Concept) bool {
 	for _, s := range c.Surfaces {
-		if k := matchForm(s); utf8.RuneCountInString(k) >= 3 && strings.Contains(inv.plain, k) {
+		if k := matchForm(s); utf8.RuneCountInString(k) >= 3 && strings.Contains(inv.plain(), k) {
 			return true
 		}
 	}
@@ -85,12 +95,12 @@ func (inv *Inventory) names(f Fact) bool {
 	case SDK:
 		v = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "SDK"))
 	case ContactPhone:
-		return strings.Contains(digitsOf(inv.plain), digitsOf(v)) && len(digitsOf(v)) >= 5
+		return strings.Contains(digitsOf(inv.plain()), digitsOf(v)) && len(digitsOf(v)) >= 5
 	case ContactEmail:
-		return containsEmail(inv.plain, matchForm(v))
+		return containsEmail(inv.plain(), matchForm(v))
 	}
 	key := matchForm(v)
-	return key != "" && strings.Contains(inv.plain, key)
+	return key != "" && strings.Contains(inv.plain(), key)
 }
 
 // Diff returns the facts the new version states and the old one says

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -48,16 +49,67 @@ func OrganisationsIn(text string) []string { return findOrgs(text) }
 
 // findOrgs returns the organisation names in a line, in order.
 func findOrgs(line string) []string {
-	if !hasAny(line, "公司", "集团", "研究院", "合伙企业", "Co", "Inc", "LLC", "Ltd", "Limited", "Corp", "GmbH") {
+	if !hasAny(line, orgWords...) {
 		return nil
 	}
 	var out []string
-	for _, m := range orgPattern.FindAllString(line, -1) {
-		if name := cleanOrg(m); name != "" {
-			out = append(out, name)
+	for _, w := range orgWindows(line) {
+		for _, m := range orgPattern.FindAllString(w, -1) {
+			if name := cleanOrg(m); name != "" && !containsString(out, name) {
+				out = append(out, name)
+			}
 		}
 	}
 	return out
+}
+
+// orgWindows are the stretches of a line that can hold an organisation's
+// name: up to sixty characters before each legal-form word, and twelve
+// after (a branch's name). The pattern runs on these alone, not on the
+// whole line.
+func orgWindows(line string) []string {
+	if len(line) < 200 {
+		return []string{line}
+	}
+	var spans [][2]int
+	for _, w := range orgWords {
+		for i := 0; ; {
+			j := strings.Index(line[i:], w)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			spans = append(spans, [2]int{back(line, at, 60), forward(line, at+len(w), 12)})
+			i = at + len(w)
+		}
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a][0] < spans[b][0] })
+	var out []string
+	for k := 0; k < len(spans); {
+		from, to := spans[k][0], spans[k][1]
+		for k++; k < len(spans) && spans[k][0] <= to; k++ {
+			to = max(to, spans[k][1])
+		}
+		out = append(out, line[from:to])
+	}
+	return out
+}
+
+// back moves n runes back from byte i; forward moves n runes on.
+func back(s string, i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return i
+}
+
+func forward(s string, i, n int) int {
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
 }
 
 // cleanOrg cuts lead-in words and brackets off a candidate and rejects
@@ -112,6 +164,9 @@ func operator(d *doc) *Fact {
 	limit := min(len(d.lines), 150) // some policies open with a summary
 	for i := 0; i < limit; i++ {
 		line := d.line(i)
+		if !hasAny(line, orgWords...) || !hasAny(line, "我们", "本公司", "运营", "经营", "处理者", "开发者", "提供者", "主体") {
+			continue // every pattern below names an organisation and who "we" are
+		}
 		if loc := defines.FindStringIndex(line); loc != nil {
 			// The organisation named last before the definition.
 			if orgs := findOrgs(line[:loc[0]]); len(orgs) > 0 {
@@ -160,7 +215,8 @@ func organisations(d *doc, op *Fact) []Fact {
 		out = append(out, Fact{Type: ThirdParty, Value: rec.name, Line: rec.line, Purpose: rec.purpose,
 			PI: rec.pi, URL: rec.url, Role: "共享", Context: clip(d.line(rec.line - 1))})
 	}
-	for _, s := range d.Sentences {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
 		for _, name := range findOrgs(s.Text) {
 			if op != nil && name == op.Value {
 				continue
@@ -193,10 +249,14 @@ func containsString(xs []string, x string) bool {
 // clip shortens context to keep reports readable.
 func clip(s string) string {
 	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= 160 {
-		return s
+	n := 0
+	for i := range s {
+		if n == 160 {
+			return s[:i] + "…"
+		}
+		n++
 	}
-	return string([]rune(s)[:160]) + "…"
+	return s
 }
 
 // sharingVerb marks a sentence that gives information to someone.
@@ -208,12 +268,13 @@ var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|
 func authorities(d *doc) []Fact {
 	var out []Fact
 	m := vocab.matchers[ThirdParty]
-	for _, s := range d.Sentences {
-		ms := m.find(s.Text)
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		ms := m.findIn(s)
 		if len(ms) == 0 {
 			continue
 		}
-		neg := negatedSpans(s.Text)
+		neg := s.negatedSpans()
 		gives := sharingVerb.MatchString(s.Text)
 		for _, mt := range ms {
 			if inSpans(neg, mt.start) {
@@ -241,7 +302,8 @@ var notProductNames = regexp.MustCompile(`我们|您|你|其他|其它|相关|�
 // account or receiving information, where it lists them by name.
 func products(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
 		if !hasAny(s.Text, "关联", "合作") {
 			continue
 		}

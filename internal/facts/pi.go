@@ -12,29 +12,62 @@ const (
 	catMinor = "未成年人信息" // PIPL Art. 28: under 14, always sensitive
 )
 
-// negation finds the words that turn a statement of processing around
-// (我们不会收集…): the terms after one, up to a "but" or "unless", are not
-// processed.
-var negation = regexp.MustCompile(`(不会|不得|并不|无需|不需要|不再|从不|绝不|均不|不|未|无)(主动|默认|会|向您|向你)?(收集|获取|读取|保存|存储|上传|要求|申请|调用|使用|处理|共享|提供|访问|开启|采集|索取|传输|披露|转让)`)
+// Negation: a word of negation (不会, 无需 …), perhaps a modifier (主动,
+// 默认 …), then a verb of processing (收集, 共享 …) turns a statement of
+// processing around (我们不会收集…): the terms after it, up to a "but" or
+// "unless", are not processed.
+var (
+	negationWords = []string{"不会", "不得", "并不", "无需", "不需要", "不再", "从不", "绝不", "均不", "不", "未", "无"}
+	negationMods  = []string{"主动", "默认", "会", "向您", "向你"}
+	negatedVerbs  = []string{"收集", "获取", "读取", "保存", "存储", "上传", "要求", "申请", "调用", "使用", "处理", "共享", "提供", "访问", "开启", "采集", "索取", "传输", "披露", "转让"}
+	negationEnds  = regexp.MustCompile(`但|除非|除外|除了|而是|仅|只有|只会|只在|同时|此外|另外`)
+)
 
-// negationEnds close a negation's scope.
-var negationEnds = regexp.MustCompile(`但|除非|除外|除了|而是|仅|只有|只会|只在|同时|此外|另外`)
-
-// negatedFrom returns the byte offset from which a sentence's terms are
-// negated (len(s) when none), and where the negation's scope ends.
-func negatedSpans(s string) [][2]int {
-	if !hasAny(s, "不", "未", "无") {
+// negatedSpans returns the byte ranges of a sentence that negations
+// govern.
+func negatedSpans(sent *Sentence) [][2]int {
+	if !sent.has(negationGate) || !sent.has(negatedVerbGate) {
 		return nil
 	}
+	s := sent.Text
 	var spans [][2]int
-	for _, loc := range negation.FindAllStringIndex(s, -1) {
-		end := len(s)
-		if e := negationEnds.FindStringIndex(s[loc[1]:]); e != nil {
-			end = loc[1] + e[0]
+	for i := 0; i < len(s); {
+		end := negationAt(s, i)
+		if end < 0 {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			continue
 		}
-		spans = append(spans, [2]int{loc[0], end})
+		stop := len(s)
+		if e := negationEnds.FindStringIndex(s[end:]); e != nil {
+			stop = end + e[0]
+		}
+		spans = append(spans, [2]int{i, stop})
+		i = end
 	}
 	return spans
+}
+
+// negationAt returns where a negated verb starting at i ends, or -1.
+func negationAt(s string, i int) int {
+	for _, n := range negationWords {
+		if !strings.HasPrefix(s[i:], n) {
+			continue
+		}
+		j := i + len(n)
+		for _, m := range negationMods {
+			if strings.HasPrefix(s[j:], m) {
+				j += len(m)
+				break
+			}
+		}
+		for _, v := range negatedVerbs {
+			if strings.HasPrefix(s[j:], v) {
+				return j + len(v)
+			}
+		}
+	}
+	return -1
 }
 
 func inSpans(spans [][2]int, at int) bool {
@@ -59,24 +92,25 @@ var processingVerb = regexp.MustCompile(`收集|获取|接收|上传|输入|发�
 func personalInformation(d *doc) []Fact {
 	var out []Fact
 	m := vocab.matchers[PI]
-	for _, s := range d.Sentences {
-		ms := m.find(s.Text)
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		ms := m.findIn(s)
 		if len(ms) == 0 {
 			continue
 		}
-		neg := negatedSpans(s.Text)
-		defines := d.defines(s)
-		handles := s.Item || processingVerb.MatchString(s.Text)
+		neg := s.negatedSpans()
+		defines := d.defines(*s)
+		handles := func() bool { return s.Item || processingVerb.MatchString(s.Text) }
 		for _, mt := range ms {
 			if inSpans(neg, mt.start) {
 				continue
 			}
-			f := piFact(s, mt)
+			f := piFact(*s, mt)
 			if namesPermission(s.Text, mt) || labelsContact(s.Text, mt) {
 				continue // 剪切板的读写权限; 联系电话：957126
 			}
 			d.mention(f)
-			if defines || (mt.concept.Generic && !(handles && enumerated(s.Text, mt))) {
+			if defines || (mt.concept.Generic && !(handles() && enumerated(s.Text, mt))) {
 				continue
 			}
 			out = append(out, f)
@@ -180,9 +214,10 @@ var notPermissionNames = regexp.MustCompile(`^(相关|敏感|系统|对应|上�
 func permissions(d *doc) []Fact {
 	var out []Fact
 	m := vocab.matchers[Permission]
-	for _, s := range d.Sentences {
-		ms := m.find(s.Text)
-		neg := negatedSpans(s.Text)
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		ms := m.findIn(s)
+		neg := s.negatedSpans()
 		var covered [][2]int
 		for _, mt := range ms {
 			if inSpans(neg, mt.start) {
@@ -268,6 +303,17 @@ func Lookup(typ, s string) *Concept { return lookup(typ, s) }
 // of a definition ("个人敏感信息：指…。包括身份证件号码…") are not
 // information the policy collects.
 func (d *doc) defines(s Sentence) bool {
+	if d.definitions == nil {
+		d.definitions = make([]int8, len(d.lines))
+	}
+	switch d.definitions[s.Line-1] {
+	case 1:
+		return true
+	case -1:
+		return false
+	}
 	line := d.lines[s.Line-1]
-	return hasAny(line, "指", "定义", "举例", "例如") && definition.MatchString(line)
+	is := hasAny(line, "指", "定义", "举例", "例如") && definition.MatchString(line)
+	d.definitions[s.Line-1] = map[bool]int8{true: 1, false: -1}[is]
+	return is
 }

@@ -21,6 +21,30 @@ type Sentence struct {
 	breaks  []int // byte offsets in Text where its later lines begin
 	lines   []int // those lines' numbers (a blank line may stand between)
 	Item    bool  // a table cell or a list item: an entry of an enumeration
+
+	form      string // the text in matching form, made on first use
+	positions []int  // each byte of form's offset in Text
+	gates     gate   // the gates whose words it contains, once gated is set
+	gated     bool
+	negations [][2]int
+	negated   bool
+}
+
+// has reports whether the sentence contains one of a gate's words.
+func (s *Sentence) has(g gate) bool {
+	if !s.gated {
+		s.gates, s.gated = gatesOf(s.Text), true
+	}
+	return s.gates&g != 0
+}
+
+// negatedSpans are the sentence's negated stretches (negatedSpans), found
+// once.
+func (s *Sentence) negatedSpans() [][2]int {
+	if !s.negated {
+		s.negations, s.negated = negatedSpans(s), true
+	}
+	return s.negations
 }
 
 // LineAt is the line that the byte at offset off of the sentence's text

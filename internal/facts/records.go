@@ -168,7 +168,10 @@ func blockRecords(d *doc) []record {
 		cur, seen, last = record{}, map[int]bool{}, fieldNone
 	}
 	for i, line := range d.lines {
-		m := labelLine.FindStringSubmatch(line)
+		var m []string
+		if i := strings.IndexAny(line, ":："); i > 0 && i <= 40 {
+			m = labelLine.FindStringSubmatch(line)
+		}
 		kind := fieldNone
 		if m != nil && len(findOrgs(m[1])) == 0 { // "高德软件有限公司：https://…" is a value
 			kind = fieldOf(m[1])

@@ -5,33 +5,35 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // rightsWords are the users' rights and how policies phrase them.
 var rightsWords = []struct {
 	name string
-	key  string // a word every phrasing contains, tested first
 	re   *regexp.Regexp
+	any  []string // one of these words is in every phrasing, tested first
 }{
-	{"查询/访问", "", regexp.MustCompile(`查询|查阅|访问[您你]的个人信息|访问[您你]的信息|访问权|知情权`)},
-	{"更正/补充", "", regexp.MustCompile(`更正|补充|修改[您你]的个人信息|更新[您你]的个人信息`)},
-	{"删除", "删除", regexp.MustCompile(`删除([您你]的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`)},
-	{"撤回同意", "", regexp.MustCompile(`撤回([您你]的)?(同意|授权)|撤销([您你]的)?(同意|授权)|改变([您你])?授权同意的范围`)},
-	{"注销账号", "注销", regexp.MustCompile(`注销([您你]的)?(账号|帐号|账户|帐户)`)},
-	{"获取副本", "", regexp.MustCompile(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`)},
-	{"转移", "", regexp.MustCompile(`转移(至|到)?[您你]指定|个人信息的?转移|可携带|数据可携`)},
-	{"投诉举报", "", regexp.MustCompile(`投诉|举报`)},
+	{"查询/访问", regexp.MustCompile(`查询|查阅|访问[您你]的个人信息|访问[您你]的信息|访问权|知情权`), []string{"查询", "查阅", "访问", "知情权"}},
+	{"更正/补充", regexp.MustCompile(`更正|补充|修改[您你]的个人信息|更新[您你]的个人信息`), []string{"更正", "补充", "修改", "更新"}},
+	{"删除", regexp.MustCompile(`删除([您你]的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`), []string{"删除"}},
+	{"撤回同意", regexp.MustCompile(`撤回([您你]的)?(同意|授权)|撤销([您你]的)?(同意|授权)|改变([您你])?授权同意的范围`), []string{"撤回", "撤销", "改变"}},
+	{"注销账号", regexp.MustCompile(`注销([您你]的)?(账号|帐号|账户|帐户)`), []string{"注销"}},
+	{"获取副本", regexp.MustCompile(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`), []string{"副本", "复制", "导出"}},
+	{"转移", regexp.MustCompile(`转移(至|到)?[您你]指定|个人信息的?转移|可携带|数据可携`), []string{"转移", "携带", "可携"}},
+	{"投诉举报", regexp.MustCompile(`投诉|举报`), []string{"投诉", "举报"}},
 }
 
 func rights(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
-		if !hasAny(s.Text, "查", "访问", "知情", "更正", "补充", "修改", "更新", "删除", "撤", "改变", "注销", "副本", "复制", "导出", "转移", "携带", "投诉", "举报") {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		if !s.has(rightsGate) {
 			continue
 		}
-		neg := negatedSpans(s.Text)
+		neg := s.negatedSpans()
 		for _, r := range rightsWords {
-			if r.key != "" && !strings.Contains(s.Text, r.key) {
+			if !hasAny(s.Text, r.any...) {
 				continue
 			}
 			loc := r.re.FindStringIndex(s.Text)
@@ -66,16 +68,22 @@ func waysIn(s string) []string {
 			out = append(out, w)
 		}
 	}
-	for _, p := range menuPath.FindAllString(s, 4) {
-		add(strings.TrimSpace(p))
-	}
-	for _, p := range phone.FindAllString(s, -1) {
-		if !isDate(p, s) && phoneWords.MatchString(s) {
-			add(p)
+	if strings.Contains(s, "【") || strings.Count(s, "-")+strings.Count(s, ">")+strings.Count(s, "→") >= 2 {
+		for _, p := range menuPath.FindAllString(s, 4) {
+			add(strings.TrimSpace(p))
 		}
 	}
-	for _, e := range email.FindAllString(s, -1) {
-		add(strings.TrimRight(e, "."))
+	if digits(s) >= 5 && phoneWords.MatchString(s) {
+		for _, p := range phone.FindAllString(s, -1) {
+			if !isDate(p, s) {
+				add(p)
+			}
+		}
+	}
+	if strings.Contains(s, "@") {
+		for _, e := range email.FindAllString(s, -1) {
+			add(strings.TrimRight(e, "."))
+		}
 	}
 	for _, w := range wayPatterns {
 		if w.re.MatchString(s) {
@@ -101,17 +109,20 @@ var (
 
 func retention(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
-		if !hasAny(s.Text, "保存", "保留", "存储", "储存", "留存", "删除", "匿名", "销毁", "最短") {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		if !s.has(retentionGate) {
 			continue
 		}
-		for _, re := range []*regexp.Regexp{keptFor, thenDeleted, atMost} {
-			if re == atMost && !keepsData.MatchString(s.Text) {
-				continue
-			}
-			for _, m := range re.FindAllStringSubmatchIndex(s.Text, -1) {
-				if v := period(submatches(s.Text, m)); v != "" {
-					out = append(out, Fact{Type: Retention, Value: v, Line: s.LineAt(m[0]), Context: clip(s.Text)})
+		if s.has(periodGate) {
+			for _, re := range []*regexp.Regexp{keptFor, thenDeleted, atMost} {
+				if re == atMost && !s.has(keepGate) {
+					continue
+				}
+				for _, m := range re.FindAllStringSubmatchIndex(s.Text, -1) {
+					if v := period(submatches(s.Text, m)); v != "" {
+						out = append(out, Fact{Type: Retention, Value: v, Line: s.LineAt(m[0]), Context: clip(s.Text)})
+					}
 				}
 			}
 		}
@@ -156,31 +167,78 @@ func isNumber(s string) bool {
 // foreignPlaces are the countries, regions and cities outside the
 // mainland that policies name as destinations (Hong Kong, Macao and Taiwan
 // count as abroad for PIPL's rules on transfers).
-const foreignPlaces = `新加坡|美国|欧盟|欧洲经济区|欧洲|日本|韩国|香港|澳门|台湾|英国|德国|法国|爱尔兰|荷兰|比利时|瑞士|瑞典|芬兰|丹麦|挪威|西班牙|意大利|葡萄牙|奥地利|波兰|俄罗斯|加拿大|澳大利亚|新西兰|印度尼西亚|印尼|印度|马来西亚|泰国|越南|菲律宾|巴西|墨西哥|阿联酋|沙特阿拉伯|沙特|以色列|土耳其|南非|埃及|哈萨克斯坦|法兰克福|伦敦|巴黎|阿姆斯特丹|都柏林|东京|大阪|首尔|硅谷|弗吉尼亚|加利福尼亚|加州|俄勒冈|悉尼|孟买|雅加达|吉隆坡|曼谷|迪拜|利雅得|圣保罗|多伦多`
+var foreignPlaces = newMatcher(conceptsOf(ThirdParty, "新加坡 美国 欧盟 欧洲经济区 欧洲 日本 韩国 香港 澳门 台湾 英国 德国 法国 爱尔兰 荷兰 比利时 瑞士 瑞典 芬兰 丹麦 挪威 西班牙 意大利 葡萄牙 奥地利 波兰 俄罗斯 加拿大 澳大利亚 新西兰 印度尼西亚 印尼 印度 马来西亚 泰国 越南 菲律宾 巴西 墨西哥 阿联酋 沙特阿拉伯 沙特 以色列 土耳其 南非 埃及 哈萨克斯坦 法兰克福 伦敦 巴黎 阿姆斯特丹 都柏林 东京 大阪 首尔 硅谷 弗吉尼亚 加利福尼亚 加州 俄勒冈 悉尼 孟买 雅加达 吉隆坡 曼谷 迪拜 利雅得 圣保罗 多伦多"))
+
+// conceptsOf makes a concept of each word, for a matcher.
+func conceptsOf(typ, words string) []*Concept {
+	var out []*Concept
+	for _, w := range strings.Fields(words) {
+		out = append(out, &Concept{Type: typ, Canonical: w, Surfaces: []string{w}})
+	}
+	return out
+}
 
 var (
-	foreignPlace = regexp.MustCompile(foreignPlaces)
-	storedIn     = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|服务器|数据中心|中国\p{Han}{0,4}|` + foreignPlaces + `))`)
-	abroad       = regexp.MustCompile(`境外|跨境|出境|海外|国外|(传输|提供|转移|传送|存储|存放)(至|到|于|在)[^，。；,]{0,12}(` + foreignPlaces + `)`)
-	denies       = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
+	storedIn = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|服务器|数据中心|中国\p{Han}{0,4}))`)
+	abroad   = regexp.MustCompile(`境外|跨境|出境|海外|国外`)
+	// a verb that sends or keeps information somewhere, then 至/到/于/在
+	sentTo = regexp.MustCompile(`(传输|提供|转移|传送|存储|存放|储存|保存)(至|到|于|在)`)
+	denies = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
 )
+
+// placesSentTo are the foreign places a sentence sends or keeps
+// information in: a place at most twelve characters after 传输至, 存储在 ….
+func placesSentTo(t string) (places []string, first int) {
+	first = -1
+	for _, m := range foreignPlaces.find(t) { // few sentences get here
+		from := m.start
+		for k := 0; k < 12 && from > 0; k++ {
+			_, size := utf8.DecodeLastRuneInString(t[:from])
+			from -= size
+		}
+		window := t[from:m.start]
+		if i := strings.LastIndexAny(window, "，。；,"); i >= 0 {
+			window = window[i:]
+		}
+		if sentTo.MatchString(window) {
+			places = append(places, t[m.start:m.end])
+			if first < 0 {
+				first = m.start
+			}
+		}
+	}
+	return places, first
+}
 
 // storageAndTransfer finds where data is stored and whether it leaves the
 // country (stated present, conditional or absent), with the destination
 // and the information sent where the sentence names them.
 func storageAndTransfer(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
 		t := s.Text
-		if !hasAny(t, "境", "国", "存", "储", "保存", "海外") && foreignPlace.FindStringIndex(t) == nil {
+		if !s.has(transferGate) {
 			continue
 		}
-		for _, m := range storedIn.FindAllStringSubmatchIndex(t, -1) {
-			out = append(out, Fact{Type: StorageLocation, Value: placeOnly(t[m[6]:m[7]]), Line: s.LineAt(m[0]), Context: clip(t)})
+		if s.has(keepGate) && hasAny(t, "境", "国", "服务器", "数据中心") {
+			for _, m := range storedIn.FindAllStringSubmatchIndex(t, -1) {
+				out = append(out, Fact{Type: StorageLocation, Value: placeOnly(t[m[6]:m[7]]), Line: s.LineAt(m[0]), Context: clip(t)})
+			}
 		}
-		loc := abroad.FindStringIndex(t)
-		if loc == nil || !transferWords.MatchString(t) {
+		places, at := placesSentTo(t)
+		if s.has(abroadGate) {
+			if loc := abroad.FindStringIndex(t); loc != nil && (at < 0 || loc[0] < at) {
+				at = loc[0]
+			}
+		}
+		if at < 0 || !transferWords.MatchString(t) {
 			continue
+		}
+		for _, p := range places {
+			if s.has(keepGate) {
+				out = append(out, Fact{Type: StorageLocation, Value: p, Line: s.LineAt(at), Context: clip(t)})
+			}
 		}
 		stated := "present"
 		switch {
@@ -189,9 +247,9 @@ func storageAndTransfer(d *doc) []Fact {
 		case conditional.MatchString(t):
 			stated = "conditional"
 		}
-		f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(loc[0]), Context: clip(t)}
+		f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(at), Context: clip(t)}
 		if stated != "absent" {
-			f.Destination = strings.Join(uniqueStrings(foreignPlace.FindAllString(t, -1)), "、")
+			f.Destination = strings.Join(uniqueStrings(places), "、")
 			for _, mt := range vocab.matchers[PI].find(t) {
 				if !mt.concept.Generic {
 					f.PI = append(f.PI, t[mt.start:mt.end])
@@ -248,7 +306,8 @@ var (
 // sentences about minors.
 func minorAges(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
 		if !strings.Contains(s.Text, "岁") || !ageWords.MatchString(s.Text) {
 			continue
 		}
@@ -296,8 +355,9 @@ var (
 // contacts finds phone numbers, e-mail addresses and postal addresses.
 func contacts(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
-		if !hasAny(s.Text, "电话", "热线", "客服", "拨打", "联系", "致电", "手机", "@", "地址", "寄") {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		if !s.has(contactGate) {
 			continue
 		}
 		for _, f := range contactsIn(s.Text, 0) {
@@ -310,14 +370,14 @@ func contacts(d *doc) []Fact {
 
 func contactsIn(s string, line int) []Fact {
 	var out []Fact
-	if phoneWords.MatchString(s) {
+	if digits(s) >= 4 && phoneWords.MatchString(s) {
 		for _, p := range phone.FindAllString(s, -1) {
 			if !isDate(p, s) {
 				out = append(out, Fact{Type: ContactPhone, Value: p, Line: line, Context: clip(s)})
 			}
 		}
 	}
-	for _, m := range labelledPhone.FindAllStringSubmatch(s, -1) {
+	for _, m := range labelledPhones(s) {
 		if p := strings.TrimSpace(m[1]); !containsFactValue(out, p) {
 			out = append(out, Fact{Type: ContactPhone, Value: p, Line: line, Context: clip(s)})
 		}
@@ -373,8 +433,9 @@ var (
 // responseTimes finds how long the operator takes to answer requests.
 func responseTimes(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
-		if !hasAny(s.Text, "回复", "答复", "响应", "处理", "反馈", "予以") {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
+		if !s.has(responseGate) || !s.has(periodGate) {
 			continue
 		}
 		for _, re := range []*regexp.Regexp{respondWithin, respondIn} {
@@ -400,9 +461,10 @@ var (
 // dates finds when the policy was last updated and when it takes effect.
 func dates(d *doc) []Fact {
 	var out []Fact
-	for _, s := range d.Sentences {
+	for i := range d.Sentences {
+		s := &d.Sentences[i]
 		t := s.Text
-		if !hasAny(t, "年", "-", "/", ".") || !hasAny(t, "日期", "时间", "更新", "修订", "修改", "发布", "生效", "施行", "实施") {
+		if !s.has(dateMarkGate) || !s.has(dateWordGate) {
 			continue
 		}
 		for _, m := range updated.FindAllStringSubmatchIndex(t, -1) {
@@ -484,6 +546,24 @@ func WorkingDays(period string) (days int, ok bool) {
 // MaxResponseWorkingDays is the longest answer time the 2019 App rules and
 // GB/T 35273-2020 8.7 practice accept: fifteen working days.
 const MaxResponseWorkingDays = 15
+
+// digits counts the ASCII digits of s.
+func digits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+func labelledPhones(s string) [][]string {
+	if digits(s) < 5 {
+		return nil
+	}
+	return labelledPhone.FindAllStringSubmatch(s, -1)
+}
 
 // digitsOf keeps the digits of a phone number.
 func digitsOf(s string) string {

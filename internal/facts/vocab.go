@@ -122,11 +122,19 @@ type surface struct {
 
 // matcher finds the longest surfaces of a set of concepts in a text.
 type matcher struct {
-	byFirst map[rune][]surface // longest first
+	byFirst map[rune][]surface   // longest first
+	first   [1 << 16 / 64]uint64 // which runes of the BMP begin a surface: a cheap test before the map
 }
 
 func newMatcher(cs []*Concept) *matcher {
 	m := &matcher{byFirst: map[rune][]surface{}}
+	defer func() {
+		for r := range m.byFirst {
+			if r < 1<<16 {
+				m.first[r/64] |= 1 << (r % 64)
+			}
+		}
+	}()
 	for _, c := range cs {
 		for _, s := range c.Surfaces {
 			key := matchForm(s)
@@ -146,17 +154,21 @@ func isLatin(r rune) bool { return r < utf8.RuneSelf && (unicode.IsLetter(r) || 
 // matchForm upper-cases ASCII letters and drops spaces, so that "Android
 // ID", "AndroidID" and "android id" match alike.
 func matchForm(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == ' ':
-		case r >= 'a' && r <= 'z':
-			b.WriteRune(r - 'a' + 'A')
+	if !needsFolding(s) {
+		return s
+	}
+	// Only ASCII bytes change, so the text is rewritten byte by byte.
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-'a'+'A')
 		default:
-			b.WriteRune(r)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // find returns the concepts named in text, left to right, the longest
@@ -168,9 +180,25 @@ func (m *matcher) find(text string) []match {
 	// The matching form keeps byte offsets apart from removed spaces:
 	// positions maps each byte of form back to text.
 	form, positions := matchFormWithPositions(text)
+	return m.findForm(form, positions)
+}
+
+// findIn is find over a sentence, whose matching form is made once.
+func (m *matcher) findIn(s *Sentence) []match {
+	if s.form == "" && s.Text != "" {
+		s.form, s.positions = matchFormWithPositions(s.Text)
+	}
+	return m.findForm(s.form, s.positions)
+}
+
+func (m *matcher) findForm(form string, positions []int) []match {
 	var out []match
 	for i := 0; i < len(form); {
 		r, size := utf8.DecodeRuneInString(form[i:])
+		if r < 1<<16 && m.first[r/64]&(1<<(r%64)) == 0 {
+			i += size
+			continue
+		}
 		matched := false
 		for _, s := range m.byFirst[r] {
 			if !strings.HasPrefix(form[i:], s.key) {
@@ -180,7 +208,11 @@ func (m *matcher) find(text string) []match {
 			if s.latin && !latinBoundary(form, i, end) {
 				continue
 			}
-			out = append(out, match{concept: s.concept, start: positions[i], end: positions[end-1] + 1})
+			start, last := i, end-1
+			if positions != nil {
+				start, last = positions[i], positions[end-1]
+			}
+			out = append(out, match{concept: s.concept, start: start, end: last + 1})
 			i, matched = end, true
 			break
 		}
@@ -192,22 +224,34 @@ func (m *matcher) find(text string) []match {
 }
 
 func matchFormWithPositions(text string) (string, []int) {
-	var b strings.Builder
+	if !needsFolding(text) {
+		return text, nil // the common case: the form is the text, byte for byte
+	}
+	b := make([]byte, 0, len(text))
 	positions := make([]int, 0, len(text))
-	for i, r := range text {
-		switch {
-		case r == ' ':
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == ' ':
 			continue
-		case r >= 'a' && r <= 'z':
-			r = r - 'a' + 'A'
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-'a'+'A')
+		default:
+			b = append(b, c)
 		}
-		n := utf8.RuneLen(r)
-		b.WriteRune(r)
-		for k := 0; k < n; k++ {
-			positions = append(positions, i+k)
+		positions = append(positions, i)
+	}
+	return string(b), positions
+}
+
+// needsFolding reports text with spaces or lower-case ASCII letters, whose
+// matching form differs from it.
+func needsFolding(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c == ' ' || c >= 'a' && c <= 'z' {
+			return true
 		}
 	}
-	return b.String(), positions
+	return false
 }
 
 // latinBoundary reports that form[start:end] is not part of a longer Latin
