@@ -99,7 +99,8 @@ type Change struct {
 	Level       string          `json:"level"`  // this change alone
 	Reasons     []Reason        `json:"reasons,omitempty"`
 
-	order int // position in the document
+	order     int          // position in the document
+	oldRights []facts.Fact // statements of rights with ways on its old lines, for ruleWays
 }
 
 // Report is the analysis of two versions.
@@ -164,10 +165,20 @@ func Compare(oldText, newText string, opt Options) (*Report, error) {
 	a.added, a.removed = keySet(added), keySet(removed)
 	r := &Report{Engine: EngineBuiltin, Lang: opt.Lang, Facts: FactChanges{Added: nonNil(added), Removed: nonNil(removed)},
 		Changes: []Change{}, Stats: res.Stats, Rules: RulesVersion, AnalyzedAt: opt.Now().UTC()}
-	r.Changes = a.changes(a.blocks())
+	formatting := 0
+	for _, c := range a.changes(a.blocks()) {
+		if onlyFormatting(c) {
+			formatting++ // punctuation, spacing, wrapping: no change at all
+			continue
+		}
+		r.Changes = append(r.Changes, c)
+	}
 	number(r.Changes)
 	r.Editorial = sumEdits(r.Changes)
-	r.Rights = rightsStated(cur.inv)
+	if formatting > 0 {
+		r.Editorial = append(r.Editorial, EditorialEdit{Kind: EditFormatting, Count: formatting})
+	}
+	r.Rights = rightsLeft(cur.inv, r.Changes)
 	r.Level, r.Reasons = overall(r, oldNorm != newNorm)
 	w := wordsFor(opt.Lang)
 	for i := range r.Changes {
@@ -211,6 +222,12 @@ func number(cs []Change) {
 	for i := range cs {
 		cs[i].ID = i + 1
 	}
+}
+
+// onlyFormatting reports a change of punctuation, spacing or line
+// wrapping alone, which the contract does not count as a change.
+func onlyFormatting(c Change) bool {
+	return !c.Substantive && len(c.Edits) == 1 && c.Edits[0].Kind == EditFormatting
 }
 
 // sumEdits adds up the editorial edits of all changes by kind.
@@ -263,12 +280,21 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// rightsStated are the rights the new version states, in the order of the
-// vocabulary of rights.
-func rightsStated(inv *facts.Inventory) []string {
+// rightsLeft are the rights the new version states, less those the rules
+// found removed (stated with no way left to exercise them): the only
+// rights a conclusion may point users to.
+func rightsLeft(inv *facts.Inventory, cs []Change) []string {
+	removed := map[string]bool{}
+	for _, c := range cs {
+		for _, r := range c.Reasons {
+			if r.Code == "right_removed" {
+				removed[r.Value] = true
+			}
+		}
+	}
 	out := []string{}
 	for _, f := range inv.Facts {
-		if f.Type == facts.Right && !contains(out, f.Value) {
+		if f.Type == facts.Right && !removed[f.Value] && !contains(out, f.Value) {
 			out = append(out, f.Value)
 		}
 	}

@@ -84,9 +84,11 @@ func TestEditKinds(t *testing.T) {
 		{name: "new third party", base: keep,
 			old: "小米科技有限责任公司等", new: "小米科技有限责任公司、北京字节跳动科技有限公司等", level: LevelSubstantive, direction: Widens,
 			reason: "third_party_added", addedFact: [2]string{facts.ThirdParty, "北京字节跳动科技有限公司"}},
-		{name: "account deletion removed", base: xinyue,
+		// The only way to close the account goes; the clause still speaks
+		// of 账号注销, but gives no way to ask for it.
+		{name: "account deletion's only way removed", base: xinyue,
 			old: "您可以在本产品内【设置】-【注销账号】界面申请进行账号注销。", new: "", level: LevelMajor, direction: Widens,
-			reason: "right_removed", removedFct: [2]string{facts.Right, "注销账号"}},
+			reason: "right_removed"},
 		{name: "cross-border transfer added", base: keep,
 			old: "目前，我们不会将您的个人信息传输至境外。", new: "为提供全球同步服务，我们会将您的个人信息传输至位于新加坡的服务器。",
 			level: LevelMajor, direction: Widens, reason: "cross_border_added"},

@@ -218,6 +218,11 @@ func (a *analysis) change(rows []textdiff.Row) Change {
 		c.Section = a.oldSec[*c.OldLine-1]
 	}
 	c.Facts = a.blockFacts(oldLines, newLines)
+	for _, f := range factsOn(a.oldInv, oldLines) {
+		if f.Type == facts.Right && len(f.Ways) > 0 {
+			c.oldRights = append(c.oldRights, f)
+		}
+	}
 	c.Categories, c.Risk = a.categories(rows)
 	c.Edits = a.canon.countEdits(c.OldText, c.NewText)
 	a.judge(&c)

@@ -280,7 +280,7 @@ func (c *canonicalizer) editorialKinds(a, b string) (kinds []string, ok bool) {
 			kinds = append(kinds, step)
 		}
 	}
-	if len(kinds) == 0 { // several kinds undo the same difference
+	if len(kinds) == 0 && a != b { // several kinds undo the same difference
 		for i := range canonicalSteps {
 			if c.upTo(a, i) == c.upTo(b, i) {
 				kinds = append(kinds, canonicalSteps[i])
@@ -320,24 +320,25 @@ var boldRe = regexp.MustCompile(`\*\*([^*\n]{1,80}?)\*\*|__([^_\n]{1,80}?)__`)
 func (c *canonicalizer) countEdits(a, b string) []EditorialEdit {
 	var out []EditorialEdit
 	youA, youB := strings.Count(a, "您"), strings.Count(b, "您")
-	plainA, plainB := strings.Count(a, "你"), strings.Count(b, "你")
+	niA, niB := strings.Count(a, "你"), strings.Count(b, "你")
 	switch {
-	case youB > youA && plainA > plainB:
-		out = append(out, EditorialEdit{Kind: EditPronoun, Count: min(youB-youA, plainA-plainB), From: "你", To: "您"})
-	case youA > youB && plainB > plainA:
-		out = append(out, EditorialEdit{Kind: EditPronoun, Count: min(youA-youB, plainB-plainA), From: "您", To: "你"})
+	case youB > youA && niA > niB:
+		out = append(out, EditorialEdit{Kind: EditPronoun, Count: min(youB-youA, niA-niB), From: "你", To: "您"})
+	case youA > youB && niB > niA:
+		out = append(out, EditorialEdit{Kind: EditPronoun, Count: min(youA-youB, niB-niA), From: "您", To: "你"})
 	}
 	boldA, boldB := bolds(a), bolds(b)
+	plainA, plainB := c.apply(EditEmphasis, a), c.apply(EditEmphasis, b)
 	var newBold []string
 	changed := 0
 	for p := range boldB {
-		if !boldA[p] {
+		if !boldA[p] && strings.Contains(plainA, p) { // the words were there, not in bold
 			changed++
 			newBold = append(newBold, p)
 		}
 	}
 	for p := range boldA {
-		if !boldB[p] {
+		if !boldB[p] && strings.Contains(plainB, p) {
 			changed++
 		}
 	}
@@ -348,21 +349,25 @@ func (c *canonicalizer) countEdits(a, b string) []EditorialEdit {
 	if n := differentTargets(a, b); n > 0 {
 		out = append(out, EditorialEdit{Kind: EditLink, Count: n})
 	}
-	if n := diffCount(c.apply(EditSelf, a), a, c.apply(EditSelf, b), b); n > 0 {
+	if n := c.selfSwaps(a, b); n > 0 {
 		out = append(out, EditorialEdit{Kind: EditSelf, Count: n})
 	}
 	return out
 }
 
-// diffCount is how many more replacements one side needed than the other:
-// the number of self-names swapped for 我们 or back.
-func diffCount(ca, a, cb, b string) int {
-	na := strings.Count(ca, "我们") - strings.Count(a, "我们")
-	nb := strings.Count(cb, "我们") - strings.Count(b, "我们")
-	if na > nb {
-		return na - nb
+// selfSwaps counts the operator's names put in the place of 我们, or the
+// reverse: as many as one side gained names and the other lost 我们.
+func (c *canonicalizer) selfSwaps(a, b string) int {
+	namesA := strings.Count(c.apply(EditSelf, a), "我们") - strings.Count(a, "我们")
+	namesB := strings.Count(c.apply(EditSelf, b), "我们") - strings.Count(b, "我们")
+	weA, weB := strings.Count(a, "我们"), strings.Count(b, "我们")
+	switch {
+	case namesB > namesA && weA > weB:
+		return min(namesB-namesA, weA-weB)
+	case namesA > namesB && weB > weA:
+		return min(namesA-namesB, weB-weA)
 	}
-	return nb - na
+	return 0
 }
 
 func bolds(s string) map[string]bool {

@@ -98,7 +98,10 @@ func (w words) section(path string) string {
 }
 
 // impact is what a change means for users, from the rules' findings.
-func (w words) impact(c Change) string {
+func (w words) impact(c Change) string { return w.sentences(w.impactParts(c)) }
+
+// impactParts are the impact's sentences, the most telling first.
+func (w words) impactParts(c Change) []string {
 	if !c.Substantive {
 		var kinds []string
 		for _, e := range c.Edits {
@@ -107,7 +110,7 @@ func (w words) impact(c Change) string {
 		if len(kinds) == 0 {
 			kinds = []string{w.t("edit." + c.Editorial)}
 		}
-		return w.t("impact.editorial", w.list(uniq(kinds)))
+		return []string{w.t("impact.editorial", w.list(uniq(kinds)))}
 	}
 	var parts []string
 	done := map[string]bool{}
@@ -132,7 +135,7 @@ func (w words) impact(c Change) string {
 	if moved := elsewhereValues(c); len(moved) > 0 {
 		parts = append(parts, w.t("impact.elsewhere", w.list(moved)))
 	}
-	return w.sentences(parts)
+	return parts
 }
 
 // reasonText words the reasons of one kind a change has.
@@ -278,13 +281,21 @@ type Statement struct {
 	Changes []int  `json:"changes"`
 }
 
-// headlines are the built-in statements: the impacts of the most serious
-// changes (changes are numbered most serious first).
+// headlines are the built-in statements: the first findings of the most
+// serious changes (changes are numbered most serious first).
 func headlines(r *Report) []Statement {
+	w := wordsFor(r.Lang)
 	out := []Statement{}
 	for _, c := range r.Changes {
-		if c.Substantive && len(out) < 3 && c.Impact != "" {
-			out = append(out, Statement{Text: c.Impact, Changes: []int{c.ID}})
+		if !c.Substantive || len(out) == 3 {
+			continue
+		}
+		parts := w.impactParts(c)
+		if len(parts) > 2 {
+			parts = parts[:2]
+		}
+		if text := w.sentences(parts); text != "" {
+			out = append(out, Statement{Text: text, Changes: []int{c.ID}})
 		}
 	}
 	return out
@@ -358,9 +369,11 @@ func (w words) conclusion(r *Report) string {
 // lost adds a warning about rights the new version no longer states.
 func (w words) lost(r *Report, text string) string {
 	var gone []string
-	for _, f := range r.Facts.Removed {
-		if f.Type == facts.Right {
-			gone = append(gone, f.Value)
+	for _, c := range r.Changes {
+		for _, reason := range c.Reasons {
+			if reason.Code == "right_removed" && !contains(gone, reason.Value) {
+				gone = append(gone, reason.Value)
+			}
 		}
 	}
 	if len(gone) == 0 {
@@ -470,7 +483,7 @@ func (r *Report) WriteMarkdown(out io.Writer, opt MarkdownOptions) error {
 		b.WriteString(w.t("analysis.nocontent") + "\n")
 	}
 	if lines := w.editorialLines(r); len(lines) > 0 {
-		fmt.Fprintf(&b, "\n**%s**%s%s\n\n", w.t("level.editorial"), w.t("report.colon"), w.t("report.editorial.n", len(r.Changes)-substantive))
+		fmt.Fprintf(&b, "\n**%s**%s%s\n\n", w.t("report.editorial.label"), w.t("report.colon"), w.t("report.editorial.n", len(r.Changes)-substantive))
 		for _, l := range lines {
 			b.WriteString("- " + l.Text)
 			for _, id := range l.Changes {
@@ -521,7 +534,11 @@ func (w words) editorialLines(r *Report) []Statement {
 		var text string
 		switch e.Kind {
 		case EditPronoun:
-			text = w.t("edit.line.pronoun", e.From, e.To, e.Count)
+			key := "edit.line.pronoun"
+			if e.Count < 10 {
+				key += ".few" // not "throughout"
+			}
+			text = w.t(key, e.From, e.To, e.Count)
 		case EditDates:
 			text = w.datesLine(r, e)
 		case EditEmphasis:

@@ -51,6 +51,9 @@ const processingThreshold = 0.5
 func (a *analysis) judge(c *Change) {
 	c.Direction = Neutral
 	if kinds, ok := a.canon.editorialKinds(c.OldText, c.NewText); ok {
+		if c.Kind == "moved" {
+			kinds = append([]string{EditMoved}, kinds...)
+		}
 		a.editorial(c, kinds)
 		return
 	}
@@ -70,6 +73,9 @@ func (a *analysis) judge(c *Change) {
 // editorial marks a change editorial, of the given kinds, and counts its
 // edits.
 func (a *analysis) editorial(c *Change, kinds []string) {
+	if len(kinds) == 0 {
+		kinds = []string{EditMoved} // the same words: they only moved
+	}
 	c.Substantive, c.Level, c.Editorial = false, LevelEditorial, kinds[0]
 	for _, k := range kinds {
 		if !hasEdit(c.Edits, k) {
@@ -370,17 +376,27 @@ func longerThanBefore(old []facts.Fact, f facts.Fact, typ string) (from string, 
 	return from, longest >= 0 && days > longest
 }
 
-// ruleWays: a way to exercise a right (a menu path, a phone number, an
-// e-mail address) that the old version gave and the new one gives nowhere
-// makes exercising the right harder, though the right remains.
+// ruleWays: a right counts only with a way to exercise it. When a change
+// drops a statement of a right that the new version still names
+// elsewhere, the right is removed if the old version gave a way to
+// exercise it and the new one gives none (neither its own nor one given
+// for every right); a concrete way (a number, an address, a path) gone
+// while others remain makes it harder to exercise.
 func (a *analysis) ruleWays(c *Change, v *verdict) {
-	newWays := waysByRight(a.newInv.Facts)
-	for _, f := range c.Facts.Removed {
-		if f.Type != facts.Right || f.Elsewhere == 0 {
+	removed := map[string]bool{}
+	for _, f := range c.oldRights {
+		if !a.newInv.StatesRight(f.Value) || removed[f.Value] {
+			continue // a right stated nowhere any more is ruleRemoved's
+		}
+		newWays := a.newInv.Ways(f.Value)
+		if len(newWays) == 0 {
+			removed[f.Value] = true
+			v.widen++
+			v.raise(LevelMajor, Reason{Code: "right_removed", Value: f.Value})
 			continue
 		}
 		for _, w := range f.Ways {
-			if !contains(newWays[f.Value], w) && isChannel(w) {
+			if !contains(newWays, w) && isChannel(w) && !hasReasonFrom(v.reasons, "right_way_removed", w) {
 				v.widen++
 				v.raise(LevelSubstantive, Reason{Code: "right_way_removed", Value: f.Value, From: w})
 			}
@@ -388,14 +404,13 @@ func (a *analysis) ruleWays(c *Change, v *verdict) {
 	}
 }
 
-func waysByRight(fs []facts.Fact) map[string][]string {
-	out := map[string][]string{}
-	for _, f := range fs {
-		if f.Type == facts.Right {
-			out[f.Value] = append(out[f.Value], f.Ways...)
+func hasReasonFrom(rs []Reason, code, from string) bool {
+	for _, r := range rs {
+		if r.Code == code && r.From == from {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // isChannel reports a way that is a concrete channel (a number, an

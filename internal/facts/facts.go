@@ -102,7 +102,8 @@ type doc struct {
 	*Reading
 	mentions map[string]int // keys of vocabulary concepts named anywhere, unnegated: first line
 
-	definitions []int8 // per line: 1 defines terms, -1 does not, 0 not yet known
+	definitions []int8   // per line: 1 defines terms, -1 does not, 0 not yet known
+	generalWays []string // ways to exercise every right
 }
 
 func newDoc(text string) *doc {

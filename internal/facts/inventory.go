@@ -13,8 +13,9 @@ type Inventory struct {
 	All   []Fact // every statement, with its line
 	Facts []Fact // one per fact (Extract's answer)
 
-	keys     map[string]int // fact keys stated: first line
-	mentions map[string]int // vocabulary concepts named anywhere, unnegated: first line
+	keys        map[string]int // fact keys stated: first line
+	mentions    map[string]int // vocabulary concepts named anywhere, unnegated: first line
+	generalWays []string       // ways given for every right
 
 	plainOnce sync.Once
 	plainText string // the text as read, in match form, to look names up in; made on first use
@@ -39,7 +40,7 @@ func Take(text string) *Inventory {
 	all := extract(d)
 	sortFacts(all)
 	inv := &Inventory{Reading: d.Reading, All: all, Facts: dedupe(append([]Fact(nil), all...)),
-		keys: map[string]int{}, mentions: d.mentions}
+		keys: map[string]int{}, mentions: d.mentions, generalWays: d.generalWays}
 	for _, f := range all {
 		if _, ok := inv.keys[f.Key()]; !ok {
 			inv.keys[f.Key()] = f.Line
@@ -166,4 +167,23 @@ func Terms(text string) [][2]int {
 		}
 	}
 	return out
+}
+
+// Ways are the ways the version gives to exercise a right: those of its
+// own statements and those given for every right. A right stated with no
+// way at all cannot be exercised by what the policy says.
+func (inv *Inventory) Ways(right string) []string {
+	var out []string
+	for _, f := range inv.All {
+		if f.Type == Right && f.Value == right {
+			out = appendNew(out, f.Ways...)
+		}
+	}
+	return appendNew(out, inv.generalWays...)
+}
+
+// StatesRight reports whether the version states the right at all.
+func (inv *Inventory) StatesRight(right string) bool {
+	_, ok := inv.keys[Fact{Type: Right, Value: right, Canonical: right}.Key()]
+	return ok
 }

@@ -18,7 +18,7 @@ var rightsWords = []struct {
 	{"更正/补充", regexp.MustCompile(`更正|补充|修改[您你]的个人信息|更新[您你]的个人信息`), []string{"更正", "补充", "修改", "更新"}},
 	{"删除", regexp.MustCompile(`删除([您你]的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`), []string{"删除"}},
 	{"撤回同意", regexp.MustCompile(`撤回([您你]的)?(同意|授权)|撤销([您你]的)?(同意|授权)|改变([您你])?授权同意的范围`), []string{"撤回", "撤销", "改变"}},
-	{"注销账号", regexp.MustCompile(`注销([您你]的)?(账号|帐号|账户|帐户)`), []string{"注销"}},
+	{"注销账号", regexp.MustCompile(`注销([您你]的)?(账号|帐号|账户|帐户)|(账号|帐号|账户|帐户)注销|(申请|进行|协助[您你]?进行|办理)注销`), []string{"注销"}},
 	{"获取副本", regexp.MustCompile(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`), []string{"副本", "复制", "导出"}},
 	{"转移", regexp.MustCompile(`转移(至|到)?[您你]指定|个人信息的?转移|可携带|数据可携`), []string{"转移", "携带", "可携"}},
 	{"投诉举报", regexp.MustCompile(`投诉|举报`), []string{"投诉", "举报"}},
@@ -32,6 +32,9 @@ func rights(d *doc) []Fact {
 			continue
 		}
 		neg := s.negatedSpans()
+		if generalRights.MatchString(s.Text) {
+			d.generalWays = appendNew(d.generalWays, waysIn(s.Text)...)
+		}
 		for _, r := range rightsWords {
 			if !hasAny(s.Text, r.any...) {
 				continue
@@ -41,10 +44,44 @@ func rights(d *doc) []Fact {
 				continue
 			}
 			out = append(out, Fact{Type: Right, Value: r.name, Canonical: r.name, Line: s.LineAt(loc[0]),
-				Ways: waysIn(s.Text), Context: clip(s.Text)})
+				Ways: append(waysIn(s.Text), d.waysAfter(i)...), Context: clip(s.Text)})
 		}
 	}
 	return out
+}
+
+// generalRights marks a sentence that gives a way to exercise every right
+// ("如您无法通过上述方式行使您的权利，可以…联系我们").
+var generalRights = regexp.MustCompile(`行使.{0,8}(权利|权益)|上述(权利|请求)|以上(权利|请求)|(上述|以上|前述)方式`)
+
+// waysAfter are the ways the sentences after a right's announce, when it
+// announces them ("您可以通过以下方式申请注销您的账户：" and the list after
+// it), up to three sentences close by.
+func (d *doc) waysAfter(i int) []string {
+	s := d.Sentences[i].Text
+	if !strings.HasSuffix(s, "：") && !strings.HasSuffix(s, ":") && !hasAny(s, "以下方式", "如下方式", "下列方式", "以下途径", "如下途径") {
+		return nil
+	}
+	var out []string
+	last := d.Sentences[i].EndLine
+	for k := i + 1; k < len(d.Sentences) && k <= i+3; k++ {
+		next := d.Sentences[k]
+		if next.Line-last > 2 || looksLikeHeading(next.Text) {
+			break
+		}
+		out = appendNew(out, waysIn(next.Text)...)
+		last = next.EndLine
+	}
+	return out
+}
+
+func appendNew(xs []string, ys ...string) []string {
+	for _, y := range ys {
+		if !containsString(xs, y) {
+			xs = append(xs, y)
+		}
+	}
+	return xs
 }
 
 var (
