@@ -21,6 +21,7 @@ import (
 
 	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/locale"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
@@ -134,9 +135,7 @@ type Options struct {
 
 // Compare analyses the change from oldText to newText.
 func Compare(oldText, newText string, opt Options) (*Report, error) {
-	if opt.Lang != "en" {
-		opt.Lang = "zh"
-	}
+	opt.Lang = locale.Normalize(opt.Lang)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}

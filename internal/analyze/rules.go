@@ -435,7 +435,6 @@ func (a *analysis) ruleClauses(c *Change, v *verdict) {
 		pNew, pOld := a.mostProcessing(cl.newSentences, c.Section), a.mostProcessing(cl.oldSentences, c.Section)
 		newNeg, oldNeg := len(negated.FindAllString(cl.New, -1)), len(negated.FindAllString(cl.Old, -1))
 		newLim, oldLim := len(limitation.FindAllString(cl.New, -1)), len(limitation.FindAllString(cl.Old, -1))
-		debugf("clause p=%.2f/%.2f neg=%d/%d lim=%d/%d\n  - %s\n  + %s\n", pOld, pNew, oldNeg, newNeg, oldLim, newLim, cl.Old, cl.New)
 		switch {
 		case oldNeg > newNeg && cl.Old != "" && cl.New != "":
 			v.widen++
@@ -496,7 +495,6 @@ func (a *analysis) aboutProcessing(f facts.Fact) bool {
 		return true
 	}
 	p := a.sentenceProcessing(f.Context, a.newSection(f.Line))
-	debugf("about processing %.2f %s: %s\n", p, f.Value, f.Context)
 	return p >= processingThreshold/2
 }
 

@@ -151,6 +151,7 @@ Environment:
 		a.subscriptionsCommand(),
 		a.unsubscribeCommand(),
 		a.reextractCommand(),
+		a.reanalyzeCommand(),
 	)
 	return root
 }

@@ -365,3 +365,69 @@ announced as a change of the policy, and the next check compares with it.`,
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
 }
+
+// ---- reanalyze ----
+
+func (a *app) reanalyzeCommand() *cobra.Command {
+	var (
+		all    bool
+		format string
+	)
+	cmd := &cobra.Command{
+		Use:   "reanalyze [--all | ID]",
+		Short: "Analyse every pair of consecutive versions again with the current rules",
+		Long: `Run the built-in change analysis again over every pair of consecutive
+versions of a policy (or of all policies) and store the reports in place of
+the old ones, so that the levels shown, the feeds and the compare pages
+follow the current rules. Reports a model wrote are kept beside them.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := formatFlag(format, "text", "json"); err != nil {
+				return err
+			}
+			if all == (len(args) > 0) || len(args) > 1 {
+				return usagef("reanalyze needs one policy id or --all")
+			}
+			ctx := cmd.Context()
+			checker, closeBrowser, err := a.checker(ctx)
+			if err != nil {
+				return err
+			}
+			defer closeBrowser()
+			var ids []int64
+			if all {
+				list, err := a.store.ListPolicies(ctx)
+				if err != nil {
+					return err
+				}
+				for _, p := range list {
+					ids = append(ids, p.ID)
+				}
+			} else if ids, err = parseIDs(args); err != nil {
+				return err
+			}
+			type row struct {
+				PolicyID string `json:"policy_id"`
+				Pairs    int    `json:"pairs"`
+			}
+			out := []row{}
+			var t table
+			t.row("POLICY", "PAIRS")
+			for _, id := range ids {
+				n, err := checker.Reanalyze(ctx, id)
+				if err != nil {
+					return err
+				}
+				out = append(out, row{policywatch.FormatID(id), n})
+				t.row(fmt.Sprint(id), fmt.Sprint(n))
+			}
+			if format == "json" {
+				return writeJSON(a.stdout, out)
+			}
+			t.write(a.stdout)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "every policy")
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch/internal/testpages"
 )
 
 func TestSubscribeBadInput(t *testing.T) {
@@ -80,5 +83,31 @@ func TestWorkerOnceAnnouncesChanges(t *testing.T) {
 	code, out, _ := e.run("subscriptions")
 	if code != 0 || !strings.Contains(out, "腾讯") {
 		t.Errorf("subscriptions: %s", out)
+	}
+}
+
+// TestReanalyze: reanalyze makes the reports of every pair of consecutive
+// versions anew with the current rules.
+func TestReanalyze(t *testing.T) {
+	e := newEnv(t)
+	dir, err := testpages.SharedDir()
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, v := range []struct{ date, file string }{{"2025-11-10T21:38", "zeekr-2025-11-10.txt"}, {"2025-12-31T02:55", "zeekr-2025-12-31.txt"}} {
+		if code, _, errOut := e.run("import", "--name", "极氪个人信息保护政策", "--platform", "极氪", "--date", v.date,
+			filepath.Join(dir, "fixtures", "zeekr", v.file)); code != 0 {
+			t.Fatalf("import: %d %s", code, errOut)
+		}
+	}
+	var rows []struct {
+		PolicyID string `json:"policy_id"`
+		Pairs    int    `json:"pairs"`
+	}
+	if code := e.runJSON(&rows, "reanalyze", "--all"); code != 0 || len(rows) != 1 || rows[0].Pairs != 1 {
+		t.Fatalf("reanalyze: %d %+v", code, rows)
+	}
+	if code, _, _ := e.run("reanalyze"); code != 2 {
+		t.Errorf("reanalyze without a policy: exit %d, want 2", code)
 	}
 }

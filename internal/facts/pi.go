@@ -173,7 +173,7 @@ func enumerated(s string, mt match) bool {
 }
 
 // permissionContext marks a sentence about permissions.
-var permissionContext = []string{"权限", "授权", "开启", "打开", "访问", "调用", "申请", "允许", "启用", "自启", "唤醒"}
+var permissionContext = []string{"权限", "授权", "授予", "开启", "打开", "访问", "调用", "申请", "允许", "启用", "自启", "唤醒"}
 
 // nearPermissionWord reports a permission's name within a few characters
 // of a word about permissions (权限, 开启, 授权 …) in its clause: "存储"
@@ -226,7 +226,7 @@ func permissions(d *doc) []Fact {
 			f := Fact{Type: Permission, Value: s.Text[mt.start:mt.end], Canonical: mt.concept.Canonical,
 				Line: s.LineAt(mt.start), Context: clip(s.Text)}
 			d.mention(f)
-			if !mt.concept.Unambiguous && !nearPermissionWord(s.Text, mt) {
+			if !mt.concept.Unambiguous && !strings.Contains(s.Text[mt.start:mt.end], "权限") && !nearPermissionWord(s.Text, mt) {
 				continue
 			}
 			out = append(out, f)
@@ -244,7 +244,7 @@ func permissions(d *doc) []Fact {
 				continue
 			}
 			f := Fact{Type: Permission, Value: name + "权限", Canonical: name, Line: s.LineAt(loc[2]), Context: clip(s.Text)}
-			if c := lookup(Permission, name); c != nil {
+			if c := namedPermission(name); c != nil {
 				f.Canonical = c.Canonical
 			}
 			d.mention(f)
@@ -281,6 +281,22 @@ func trimLeads(s string, leads []string) string {
 		}
 		s = s[cut:]
 	}
+}
+
+// namedPermission is the vocabulary's permission a "X权限" names: X
+// itself, or the one permission named inside it (本地文件读写/存储 → 存储).
+func namedPermission(name string) *Concept {
+	if c := lookup(Permission, name); c != nil {
+		return c
+	}
+	var found *Concept
+	for _, m := range vocab.matchers[Permission].find(name) {
+		if found != nil && found != m.concept {
+			return nil
+		}
+		found = m.concept
+	}
+	return found
 }
 
 // lookup finds the concept of a type whose surface is exactly s.

@@ -68,3 +68,25 @@ func (c *Checker) analyzePair(ctx context.Context, from, to int64) {
 		}
 	}
 }
+
+// Reanalyze analyses every pair of consecutive versions of a policy again
+// with the built-in rules, in each language analyses are kept in, and
+// stores the reports in place of the old ones: after the rules change,
+// levels and reports on record follow. It returns how many pairs it
+// analysed.
+func (c *Checker) Reanalyze(ctx context.Context, policyID int64) (int, error) {
+	versions, err := c.store.ListVersions(ctx, policyID)
+	if err != nil {
+		return 0, err
+	}
+	pairs := 0
+	for i := 1; i < len(versions); i++ {
+		for _, lang := range c.opt.AnalysisLangs {
+			if _, _, err := AnalyzePair(ctx, c.store, analyze.Builtin{}, versions[i-1].ID, versions[i].ID, lang); err != nil {
+				return pairs, err
+			}
+		}
+		pairs++
+	}
+	return pairs, nil
+}

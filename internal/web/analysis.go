@@ -20,21 +20,27 @@ func (s *Server) analysisFor(ctx context.Context, from, to int64, lang string) (
 	if err != nil {
 		return nil, err
 	}
-	var best *policywatch.Analysis
-	for i, a := range stored {
+	// A report made by older rules is not shown: the built-in analysis is
+	// made again (a model's report waits for someone to ask for it again).
+	var best *analyze.Report
+	for _, a := range stored {
 		if a.Lang != lang {
 			continue
 		}
-		if best == nil || best.Engine == analyze.EngineBuiltin && a.Engine != analyze.EngineBuiltin {
-			best = &stored[i]
+		var r analyze.Report
+		if err := json.Unmarshal(a.Report, &r); err != nil {
+			s.log.Warn("stored analysis unreadable; analysing again", "from", from, "to", to, "engine", a.Engine)
+			continue
+		}
+		if r.Rules != analyze.RulesVersion {
+			continue
+		}
+		if best == nil || best.Engine == analyze.EngineBuiltin && r.Engine != analyze.EngineBuiltin {
+			best = &r
 		}
 	}
 	if best != nil {
-		var r analyze.Report
-		if err := json.Unmarshal(best.Report, &r); err == nil {
-			return &r, nil
-		}
-		s.log.Warn("stored analysis unreadable; analysing again", "from", from, "to", to, "engine", best.Engine)
+		return best, nil
 	}
 	_, r, err := track.AnalyzePair(ctx, s.store, analyze.Builtin{}, from, to, lang)
 	return r, err
@@ -85,6 +91,7 @@ type changeView struct {
 type factView struct {
 	Type, Value string
 	Sensitive   bool
+	Elsewhere   string // where the other version still states it: moved or reworded, not gained or lost
 }
 
 func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) *analysisView {
@@ -120,7 +127,7 @@ func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) 
 			ID: c.ID, Kind: c.KindWord(p.Lang), Where: c.Where(p.Lang), Anchor: c.Anchor, Topics: c.TopicNames(p.Lang),
 			Level: c.Level, LevelName: analyze.LevelName(c.Level, p.Lang), Editorial: c.EditorialName(p.Lang),
 			Description: c.Description(p.Lang), Impact: c.Impact, Direction: c.Direction,
-			Added: factViews(c.Facts.Added, p.Lang), Removed: factViews(c.Facts.Removed, p.Lang),
+			Added: factViews(c.Facts.Added, p, "analysis.fact.stated.old"), Removed: factViews(c.Facts.Removed, p, "analysis.fact.stated.new"),
 		}
 		if c.Substantive {
 			v.Substantive = append(v.Substantive, cv)
@@ -131,10 +138,14 @@ func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) 
 	return v
 }
 
-func factViews(fs []facts.Fact, lang string) []factView {
+func factViews(fs []facts.Fact, p *page, elsewhereKey string) []factView {
 	var out []factView
 	for _, f := range fs {
-		out = append(out, factView{Type: analyze.FactTypeName(f.Type, lang), Value: f.Value, Sensitive: f.Sensitive != nil && *f.Sensitive})
+		v := factView{Type: analyze.FactTypeName(f.Type, p.Lang), Value: f.Value, Sensitive: f.IsSensitive()}
+		if f.Elsewhere > 0 {
+			v.Elsewhere = p.T(elsewhereKey, f.Elsewhere)
+		}
+		out = append(out, v)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
 )
 
@@ -273,4 +274,23 @@ func grep(text, prefix string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestStaleAnalysisMadeAnew: a report stored by older rules is not shown;
+// the built-in analysis is made again with the current ones.
+func TestStaleAnalysisMadeAnew(t *testing.T) {
+	f := newFixture(t, Options{})
+	stale := `{"level":"major","summary":"旧规则的报告","changes":[],"engine":"builtin","lang":"zh","rules":0}`
+	if err := f.store.SaveAnalysis(context.Background(), &policywatch.Analysis{FromVersion: f.zeekrFrom, ToVersion: f.zeekrTo,
+		Engine: analyze.EngineBuiltin, Lang: "zh", Level: "major", Summary: "旧规则的报告", Report: []byte(stale)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := f.get(f.compareURL(f.zeekrFrom, f.zeekrTo, ""))
+	if strings.Contains(body, "旧规则的报告") || !strings.Contains(body, "轻微变更") {
+		t.Errorf("the stale report is shown")
+	}
+	as, err := f.store.FindAnalyses(context.Background(), f.zeekrFrom, f.zeekrTo)
+	if err != nil || len(as) == 0 || as[0].Level != "minor" {
+		t.Errorf("the stored analysis is not made anew: %v %+v", err, as)
+	}
 }
