@@ -338,7 +338,7 @@ func statesTransfer(fs []facts.Fact) bool {
 // version gave is substantive, and flagged past fifteen working days; a
 // shorter one is minor.
 func (a *analysis) ruleResponseTime(f facts.Fact, v *verdict) {
-	days, ok := facts.WorkingDays(f.Value)
+	days, ok := facts.WorkingDays(f.Period())
 	if !ok {
 		v.raise(LevelMinor, Reason{Code: "response_time_changed", Value: f.Value})
 		return
@@ -360,7 +360,7 @@ func (a *analysis) ruleResponseTime(f facts.Fact, v *verdict) {
 // longerThanBefore compares a period with the longest of its type the old
 // version gave; from is that one's wording.
 func longerThanBefore(old []facts.Fact, f facts.Fact, typ string) (from string, longer bool) {
-	days, ok := facts.WorkingDays(f.Value)
+	days, ok := facts.WorkingDays(f.Period())
 	if !ok {
 		return "", false
 	}
@@ -369,7 +369,7 @@ func longerThanBefore(old []facts.Fact, f facts.Fact, typ string) (from string, 
 		if o.Type != typ {
 			continue
 		}
-		if d, ok := facts.WorkingDays(o.Value); ok && d > longest {
+		if d, ok := facts.WorkingDays(o.Period()); ok && d > longest {
 			longest, from = d, o.Value
 		}
 	}

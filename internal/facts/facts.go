@@ -62,6 +62,15 @@ type Fact struct {
 	Elsewhere int `json:"elsewhere,omitempty"`
 }
 
+// Period is a retention or response time as a number and a unit (15工作日,
+// 30天, 6月), whatever the policy's language and numerals.
+func (f Fact) Period() string {
+	if f.Canonical != "" {
+		return f.Canonical
+	}
+	return canonicalPeriod(f.Value)
+}
+
 // IsSensitive reports sensitive personal information.
 func (f Fact) IsSensitive() bool { return f.Sensitive != nil && *f.Sensitive }
 
@@ -201,6 +210,7 @@ func extract(d *doc) []Fact {
 	out = append(out, contacts(d)...)
 	out = append(out, responseTimes(d)...)
 	out = append(out, dates(d)...)
+	out = append(out, englishStatements(d)...)
 	return out
 }
 

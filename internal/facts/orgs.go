@@ -260,7 +260,7 @@ func clip(s string) string {
 }
 
 // sharingVerb marks a sentence that gives information to someone.
-var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|告知|通报|移交|查询|核验|比对|协助`)
+var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|告知|通报|移交|查询|核验|比对|协助|(?i:\b(disclose|share|provide|transfer|report|comply|respond to|request)\w*)`)
 
 // authorities finds the public bodies a policy says may receive
 // information (公安机关, 消费者权益保护部门 …), in sentences that give

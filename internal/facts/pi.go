@@ -85,7 +85,7 @@ var definition = regexp.MustCompile(`^[^，,。]{1,16}[：:]\s*指|是指|指的
 
 // processingVerb marks a sentence about handling information, where a
 // generic word (文件, 图片) in an enumeration names what is handled.
-var processingVerb = regexp.MustCompile(`收集|获取|接收|上传|输入|发送|读取|使用|处理|提供|存储|保存|分析|识别|录制|拍摄|采集|调用|访问|共享|包括|包含`)
+var processingVerb = regexp.MustCompile(`收集|获取|接收|上传|输入|发送|读取|使用|处理|提供|存储|保存|分析|识别|录制|拍摄|采集|调用|访问|共享|包括|包含|(?i:\b(collect|receive|upload|provide|use|process|store|share|submit|send|input|include|obtain|access)\w*)`)
 
 // personalInformation finds the kinds of personal information a policy
 // says it processes, and records every concept it names.
@@ -173,7 +173,7 @@ func enumerated(s string, mt match) bool {
 }
 
 // permissionContext marks a sentence about permissions.
-var permissionContext = []string{"权限", "授权", "授予", "开启", "打开", "访问", "调用", "申请", "允许", "启用", "自启", "唤醒"}
+var permissionContext = []string{"权限", "授权", "授予", "permission", "access to", "allow", "enable", "grant", "turn on", "开启", "打开", "访问", "调用", "申请", "允许", "启用", "自启", "唤醒"}
 
 // nearPermissionWord reports a permission's name within a few characters
 // of a word about permissions (权限, 开启, 授权 …) in its clause: "存储"

@@ -28,6 +28,32 @@ type Sentence struct {
 	gated     bool
 	negations [][2]int
 	negated   bool
+	lang      int8 // 1 English prose, -1 not, 0 not yet known
+}
+
+// english reports a sentence in English prose: words of lower-case letters
+// separated by spaces, not a Chinese sentence with a URL or an "App" in it.
+func (s *Sentence) english() bool {
+	if s.lang == 0 {
+		s.lang = -1
+		if englishProse(s.Text) {
+			s.lang = 1
+		}
+	}
+	return s.lang == 1
+}
+
+// englishProse reports two spaces between lower-case letters.
+func englishProse(t string) bool {
+	n := 0
+	for i := 1; i+1 < len(t); i++ {
+		if t[i] == ' ' && t[i-1] >= 'a' && t[i-1] <= 'z' && t[i+1] >= 'a' && t[i+1] <= 'z' {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // has reports whether the sentence contains one of a gate's words.
@@ -43,6 +69,9 @@ func (s *Sentence) has(g gate) bool {
 func (s *Sentence) negatedSpans() [][2]int {
 	if !s.negated {
 		s.negations, s.negated = negatedSpans(s), true
+		if s.english() {
+			s.negations = append(s.negations, englishNegatedSpans(s.Text)...)
+		}
 	}
 	return s.negations
 }
@@ -81,19 +110,23 @@ func Read(normalized string) *Reading {
 		r.Sentences = append(r.Sentences, para.sentences()...)
 		para = paragraph{}
 	}
-	blanks := 0 // blank lines since the paragraph's last line
+	blanks := 0          // blank lines since the paragraph's last line
+	lastHeading := false // the paragraph's last line is a Markdown heading
 	for i, raw := range r.Lines {
 		text, item := readLine(raw)
 		if strings.TrimSpace(text) == "" {
 			blanks++
 			continue
 		}
+		heading := markdownHeading(raw)
 		// Text out of a PDF may separate every line by a blank one; a
-		// sentence left open runs on over one blank line.
-		if para.text.Len() > 0 && (blanks > 1 || !continues(para.last, text, item)) {
+		// sentence left open runs on over one blank line, when the next
+		// line goes on with it (Chinese, or an English word in lower case).
+		joins := continues(para.last, text, item) && !heading && !lastHeading && (blanks == 0 || blanks == 1 && runsOn(text))
+		if para.text.Len() > 0 && !joins {
 			flush()
 		}
-		blanks = 0
+		blanks, lastHeading = 0, heading
 		para.add(text, i+1, item)
 	}
 	flush()
@@ -112,6 +145,8 @@ type paragraph struct {
 func (p *paragraph) add(text string, line int, item bool) {
 	if p.text.Len() == 0 {
 		p.item = item
+	} else if endsLatin(p.last) && startsLatin(text) {
+		p.text.WriteByte(' ') // English words the line break kept apart
 	}
 	p.starts = append(p.starts, p.text.Len())
 	p.lines = append(p.lines, line)
@@ -148,7 +183,7 @@ func (p *paragraph) sentences() []Sentence {
 		start = end
 	}
 	for i, r := range text {
-		if strings.ContainsRune(sentenceEnds, r) {
+		if strings.ContainsRune(sentenceEnds, r) || r == '.' && endsEnglishSentence(text, i) {
 			emit(i + utf8.RuneLen(r))
 		} else if r == '\x1f' { // a table cell boundary
 			emit(i)
@@ -160,6 +195,54 @@ func (p *paragraph) sentences() []Sentence {
 		out[i].Text = strings.ReplaceAll(out[i].Text, "\x1f", "")
 	}
 	return out
+}
+
+// markdownHeading reports a line that is a Markdown heading or a line in
+// bold alone: a title, no sentence runs on from or into it.
+func markdownHeading(raw string) bool {
+	raw = strings.TrimSpace(raw)
+	return strings.HasPrefix(raw, "#") || len(raw) > 4 && strings.HasPrefix(raw, "**") && strings.HasSuffix(raw, "**") && strings.Count(raw, "**") == 2
+}
+
+// runsOn reports a line that can go on with a sentence: it starts with a
+// Chinese character or a lower-case letter.
+func runsOn(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= 'a' && r <= 'z' || r >= 0x3400 && r <= 0x9FFF
+}
+
+// endsLatin and startsLatin report a line ending or starting in Latin
+// script, where a line break stood for a space.
+func endsLatin(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r < utf8.RuneSelf && r != ' ' && r > ' '
+}
+
+func startsLatin(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '(')
+}
+
+// endsEnglishSentence reports a full stop at i that ends an English
+// sentence: after a lower-case letter or a closing bracket, before a space
+// and a capital (or the end). "1.3", "e.g. the" and "Co., Ltd." do not.
+func endsEnglishSentence(text string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := text[i-1]
+	if !(prev >= 'a' && prev <= 'z' || prev == ')' || prev == '"') {
+		return false
+	}
+	rest := text[i+1:]
+	if rest == "" {
+		return true
+	}
+	if rest[0] != ' ' {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " ")
+	return rest == "" || rest[0] >= 'A' && rest[0] <= 'Z' || rest[0] == '(' || rest[0] == '"'
 }
 
 // sentenceEnds are the marks that end a sentence (or a clause that stands
@@ -194,6 +277,7 @@ var (
 	mdLink    = regexp.MustCompile(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
 	mdAuto    = regexp.MustCompile(`<(https?://[^>\s]+|mailto:[^>\s]+)>`)
 	mdEscape  = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|<>~])`)
+	brTag     = regexp.MustCompile(`(?i)(<br\s*/?>)+`)
 	listStart = regexp.MustCompile(`^(\s*([-*+]|>)\s+)+`)
 	headStart = regexp.MustCompile(`^#{1,6}\s*`)
 )
@@ -212,6 +296,9 @@ func readLine(line string) (text string, item bool) {
 			cs[i], _ = readLine(cs[i])
 		}
 		return strings.Join(cs, "\x1f") + "\x1f", true
+	}
+	if strings.Contains(line, "<br") {
+		line = brTag.ReplaceAllString(line, "；")
 	}
 	if loc := listStart.FindStringIndex(line); loc != nil {
 		line, item = line[loc[1]:], true

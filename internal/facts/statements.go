@@ -204,7 +204,17 @@ func isNumber(s string) bool {
 // foreignPlaces are the countries, regions and cities outside the
 // mainland that policies name as destinations (Hong Kong, Macao and Taiwan
 // count as abroad for PIPL's rules on transfers).
-var foreignPlaces = newMatcher(conceptsOf(ThirdParty, "新加坡 美国 欧盟 欧洲经济区 欧洲 日本 韩国 香港 澳门 台湾 英国 德国 法国 爱尔兰 荷兰 比利时 瑞士 瑞典 芬兰 丹麦 挪威 西班牙 意大利 葡萄牙 奥地利 波兰 俄罗斯 加拿大 澳大利亚 新西兰 印度尼西亚 印尼 印度 马来西亚 泰国 越南 菲律宾 巴西 墨西哥 阿联酋 沙特阿拉伯 沙特 以色列 土耳其 南非 埃及 哈萨克斯坦 法兰克福 伦敦 巴黎 阿姆斯特丹 都柏林 东京 大阪 首尔 硅谷 弗吉尼亚 加利福尼亚 加州 俄勒冈 悉尼 孟买 雅加达 吉隆坡 曼谷 迪拜 利雅得 圣保罗 多伦多"))
+var foreignPlaces = &matcher{zh: newRuneMatcher(conceptsOf(ThirdParty, "新加坡 美国 欧盟 欧洲经济区 欧洲 日本 韩国 香港 澳门 台湾 英国 德国 法国 爱尔兰 荷兰 比利时 瑞士 瑞典 芬兰 丹麦 挪威 西班牙 意大利 葡萄牙 奥地利 波兰 俄罗斯 加拿大 澳大利亚 新西兰 印度尼西亚 印尼 印度 马来西亚 泰国 越南 菲律宾 巴西 墨西哥 阿联酋 沙特阿拉伯 沙特 以色列 土耳其 南非 埃及 哈萨克斯坦 法兰克福 伦敦 巴黎 阿姆斯特丹 都柏林 东京 大阪 首尔 硅谷 弗吉尼亚 加利福尼亚 加州 俄勒冈 悉尼 孟买 雅加达 吉隆坡 曼谷 迪拜 利雅得 圣保罗 多伦多")),
+	en: newWordMatcher(englishConcepts(ThirdParty, "singapore|united states|united states of america|usa|european union|european economic area|eea|united kingdom|japan|south korea|korea|hong kong|china|mainland china|india|indonesia|malaysia|germany|france|ireland|netherlands|australia|canada|brazil|switzerland|united arab emirates|saudi arabia|thailand|vietnam|philippines"))}
+
+// englishConcepts makes a concept of each |-separated English word.
+func englishConcepts(typ, words string) []*Concept {
+	var out []*Concept
+	for _, w := range strings.Split(words, "|") {
+		out = append(out, &Concept{Type: typ, Canonical: w, Surfaces: []string{w}})
+	}
+	return out
+}
 
 // conceptsOf makes a concept of each word, for a matcher.
 func conceptsOf(typ, words string) []*Concept {

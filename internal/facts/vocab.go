@@ -3,6 +3,7 @@ package facts
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -29,8 +30,15 @@ type Concept struct {
 //go:embed vocab.txt
 var vocabText string
 
-// vocab holds the concepts of vocab.txt by type.
-var vocab = mustParseVocab(vocabText)
+// vocabEnText is the vocabulary of policies in English: the same format,
+// surfaces separated by " | " (they contain spaces), matched as whole
+// words without regard to case.
+//
+//go:embed vocab_en.txt
+var vocabEnText string
+
+// vocab holds the concepts of vocab.txt and vocab_en.txt by type.
+var vocab = mustParseVocab(vocabText, vocabEnText)
 
 // vocabulary is the parsed vocab.txt.
 type vocabulary struct {
@@ -39,10 +47,25 @@ type vocabulary struct {
 	byCanonical map[string]map[string]*Concept // by type, then canonical name
 }
 
-func mustParseVocab(text string) *vocabulary {
-	v, err := parseVocab(text)
+func mustParseVocab(zh, en string) *vocabulary {
+	v := &vocabulary{concepts: map[string][]*Concept{}, matchers: map[string]*matcher{}, byCanonical: map[string]map[string]*Concept{}}
+	zhConcepts, err := parseVocab(zh, false)
 	if err != nil {
 		panic(err)
+	}
+	enConcepts, err := parseVocab(en, true)
+	if err != nil {
+		panic(fmt.Sprintf("vocab_en.txt: %v", err))
+	}
+	for _, typ := range []string{PI, Permission, ThirdParty} {
+		v.matchers[typ] = &matcher{zh: newRuneMatcher(zhConcepts[typ]), en: newWordMatcher(enConcepts[typ])}
+		for _, c := range append(zhConcepts[typ], enConcepts[typ]...) {
+			v.concepts[typ] = append(v.concepts[typ], c)
+			if v.byCanonical[typ] == nil {
+				v.byCanonical[typ] = map[string]*Concept{}
+			}
+			v.byCanonical[typ][c.Canonical] = c
+		}
 	}
 	return v
 }
@@ -50,8 +73,8 @@ func mustParseVocab(text string) *vocabulary {
 // parseVocab reads sections "[pi 个人身份信息 sensitive]", "[permission]",
 // "[authority]" and lines "canonical: surface surface …", a line marked
 // "? " (generic) or "! " (unambiguous).
-func parseVocab(text string) (*vocabulary, error) {
-	v := &vocabulary{concepts: map[string][]*Concept{}, matchers: map[string]*matcher{}, byCanonical: map[string]map[string]*Concept{}}
+func parseVocab(text string, english bool) (map[string][]*Concept, error) {
+	concepts := map[string][]*Concept{}
 	var typ, category string
 	sensitive := false
 	for n, line := range strings.Split(text, "\n") {
@@ -88,20 +111,21 @@ func parseVocab(text string) (*vocabulary, error) {
 			return nil, fmt.Errorf("vocab.txt:%d: want canonical: surfaces", n+1)
 		}
 		c.Canonical = strings.TrimSpace(name)
-		c.Surfaces = strings.Fields(surfaces)
+		if english {
+			for _, w := range strings.Split(surfaces, "|") {
+				if w = strings.TrimSpace(w); w != "" {
+					c.Surfaces = append(c.Surfaces, w)
+				}
+			}
+		} else {
+			c.Surfaces = strings.Fields(surfaces)
+		}
 		if !containsString(c.Surfaces, c.Canonical) {
 			c.Surfaces = append(c.Surfaces, c.Canonical)
 		}
-		v.concepts[typ] = append(v.concepts[typ], c)
-		if v.byCanonical[typ] == nil {
-			v.byCanonical[typ] = map[string]*Concept{}
-		}
-		v.byCanonical[typ][c.Canonical] = c
+		concepts[typ] = append(concepts[typ], c)
 	}
-	for typ, cs := range v.concepts {
-		v.matchers[typ] = newMatcher(cs)
-	}
-	return v, nil
+	return concepts, nil
 }
 
 // Concepts returns the vocabulary's concepts of a type.
@@ -120,14 +144,57 @@ type surface struct {
 	latin   bool // starts or ends with a Latin letter or digit: needs word boundaries
 }
 
-// matcher finds the longest surfaces of a set of concepts in a text.
+// matcher finds a type's concepts in a text, in either language.
 type matcher struct {
+	zh *runeMatcher
+	en *wordMatcher
+}
+
+// find returns the concepts named in text, left to right, the longest
+// wording at each place, without overlaps.
+func (m *matcher) find(text string) []match {
+	if m == nil {
+		return nil
+	}
+	return mergeMatches(m.zh.find(text), m.en.find(text))
+}
+
+// findIn is find over a sentence, whose matching form is made once.
+func (m *matcher) findIn(s *Sentence) []match {
+	if m == nil {
+		return nil
+	}
+	if !s.english() {
+		return m.zh.findIn(s)
+	}
+	return mergeMatches(m.zh.findIn(s), m.en.find(s.Text))
+}
+
+// mergeMatches joins two lists of matches in order of position, dropping
+// English matches that overlap Chinese ones.
+func mergeMatches(zh, en []match) []match {
+	if len(en) == 0 {
+		return zh
+	}
+	out := append([]match(nil), zh...)
+	for _, e := range en {
+		if !slices.ContainsFunc(zh, func(z match) bool { return e.start < z.end && z.start < e.end }) {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
+}
+
+// runeMatcher finds the longest surfaces of a set of concepts in Chinese
+// text.
+type runeMatcher struct {
 	byFirst map[rune][]surface   // longest first
 	first   [1 << 16 / 64]uint64 // which runes of the BMP begin a surface: a cheap test before the map
 }
 
-func newMatcher(cs []*Concept) *matcher {
-	m := &matcher{byFirst: map[rune][]surface{}}
+func newRuneMatcher(cs []*Concept) *runeMatcher {
+	m := &runeMatcher{byFirst: map[rune][]surface{}}
 	defer func() {
 		for r := range m.byFirst {
 			if r < 1<<16 {
@@ -173,7 +240,7 @@ func matchForm(s string) string {
 
 // find returns the concepts named in text, left to right, the longest
 // wording at each place, without overlaps.
-func (m *matcher) find(text string) []match {
+func (m *runeMatcher) find(text string) []match {
 	if m == nil {
 		return nil
 	}
@@ -184,14 +251,14 @@ func (m *matcher) find(text string) []match {
 }
 
 // findIn is find over a sentence, whose matching form is made once.
-func (m *matcher) findIn(s *Sentence) []match {
+func (m *runeMatcher) findIn(s *Sentence) []match {
 	if s.form == "" && s.Text != "" {
 		s.form, s.positions = matchFormWithPositions(s.Text)
 	}
 	return m.findForm(s.form, s.positions)
 }
 
-func (m *matcher) findForm(form string, positions []int) []match {
+func (m *runeMatcher) findForm(form string, positions []int) []match {
 	var out []match
 	for i := 0; i < len(form); {
 		r, size := utf8.DecodeRuneInString(form[i:])
@@ -272,4 +339,85 @@ func latinBoundary(form string, start, end int) bool {
 		}
 	}
 	return true
+}
+
+// wordMatcher finds English surfaces as whole words, without regard to
+// case; a hyphen counts as a space.
+type wordMatcher struct {
+	byFirst map[byte][]surface // by first byte, longest first
+}
+
+func newWordMatcher(cs []*Concept) *wordMatcher {
+	m := &wordMatcher{byFirst: map[byte][]surface{}}
+	for _, c := range cs {
+		for _, s := range c.Surfaces {
+			key := wordForm(s)
+			if key == "" {
+				continue
+			}
+			m.byFirst[key[0]] = append(m.byFirst[key[0]], surface{key: key, concept: c})
+		}
+	}
+	for b := range m.byFirst {
+		sort.SliceStable(m.byFirst[b], func(i, j int) bool { return len(m.byFirst[b][i].key) > len(m.byFirst[b][j].key) })
+	}
+	return m
+}
+
+// wordForm lower-cases ASCII letters and turns hyphens into spaces, byte
+// for byte, so offsets in the form are offsets in the text.
+func wordForm(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		case c == '-':
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func (m *wordMatcher) find(text string) []match {
+	if m == nil || len(m.byFirst) == 0 || !hasLatinWord(text) {
+		return nil
+	}
+	form := wordForm(text)
+	var out []match
+	for i := 0; i < len(form); i++ {
+		if i > 0 && isWordByte(form[i-1]) {
+			continue
+		}
+		for _, s := range m.byFirst[form[i]] {
+			end := i + len(s.key)
+			if strings.HasPrefix(form[i:], s.key) && (end == len(form) || !isWordByte(form[end])) {
+				out = append(out, match{concept: s.concept, start: i, end: end})
+				i = end - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+// hasLatinWord reports a run of three lower-case letters: English prose,
+// not a Chinese sentence with an "App" or "SDK" in it.
+func hasLatinWord(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			n++
+			if n == 3 {
+				return true
+			}
+		} else {
+			n = 0
+		}
+	}
+	return false
 }
