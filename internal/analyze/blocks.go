@@ -20,7 +20,7 @@ type analysis struct {
 	oldCtx, newCtx   []classify.Sentence // each line with its neighbours and section
 	oldSec, newSec   []string            // each line's section path
 	canon            *canonicalizer
-	oldDoc, newDoc   document        // each version's sentences undone of editorial kinds, to look sentences up in
+	oldDoc, newDoc   *document       // each version's sentences undone of editorial kinds, to look sentences up in
 	added, removed   map[string]bool // keys of the facts the new version adds and drops
 	oldText, newText string
 }
@@ -31,7 +31,7 @@ type version struct {
 	inv  *facts.Inventory
 	ctx  []classify.Sentence // each line with its neighbours and section
 	sec  []string            // each line's section path
-	doc  document
+	doc  *document
 }
 
 func readVersion(norm string, canon *canonicalizer) version {
@@ -45,24 +45,35 @@ func newAnalysis(res textdiff.Result, model *classify.Model, canon *canonicalize
 		oldCtx: old.ctx, newCtx: cur.ctx, oldSec: old.sec, newSec: cur.sec, oldDoc: old.doc, newDoc: cur.doc}
 }
 
-// document is the set of a version's sentences, undone of editorial
-// kinds: what a sentence of a change is looked up in, to tell text moved
-// or reworded from text new.
-type document map[string]bool
+// document is a version's sentences, undone of editorial kinds: what a
+// sentence of a change is looked up in, to tell text moved or reworded
+// from text new.
+type document struct {
+	sentences map[string]bool
+	text      string // the sentences' canonical forms in order, run together
+}
 
-func newDocument(norm string, canon *canonicalizer) document {
-	d := document{}
+func newDocument(norm string, canon *canonicalizer) *document {
+	d := &document{sentences: map[string]bool{}}
+	var b strings.Builder
 	for _, s := range sentencesOf(norm) {
 		if k := canon.canonical(s, ""); k != "" {
-			d[k] = true
+			d.sentences[k] = true
+			b.WriteString(k)
 		}
 	}
+	d.text = b.String()
 	return d
 }
 
 // states reports whether the document has a sentence of that canonical
 // form.
-func (d document) states(key string) bool { return d[key] }
+func (d *document) states(key string) bool { return d.sentences[key] }
+
+// contains reports whether the document's text runs through the
+// canonical text, whatever its sentences and lines: a passage re-wrapped
+// or split into other sentences.
+func (d *document) contains(text string) bool { return text != "" && strings.Contains(d.text, text) }
 
 // contexts gives each line its neighbours and section, as the classifier
 // was trained to see sentences, and its section path for the report.
@@ -203,6 +214,19 @@ func (a *analysis) change(rows []textdiff.Row) Change {
 			newLines = append(newLines, r.NewNo)
 		}
 	}
+	// The old side in the old version's order: rows come in the new
+	// version's, and a paragraph moved within the block would otherwise
+	// read as changed.
+	order := make([]int, len(oldLines))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return oldLines[order[i]] < oldLines[order[j]] })
+	sortedParts, sortedLines := make([]string, len(order)), make([]int, len(order))
+	for k, i := range order {
+		sortedParts[k], sortedLines[k] = oldParts[i], oldLines[i]
+	}
+	oldParts, oldLines = sortedParts, sortedLines
 	c.OldText, c.NewText = joinLines(oldParts), joinLines(newParts)
 	if len(oldLines) > 0 {
 		n := minInt(oldLines)

@@ -107,18 +107,21 @@ func hasEdit(es []EditorialEdit, kind string) bool {
 // dropped or restored).
 func (a *analysis) standsElsewhere(c *Change) bool {
 	found := 0
-	check := func(text string, doc document) bool {
+	check := func(text string, doc *document) bool {
+		var all strings.Builder
+		whole := true
 		for _, s := range sentencesOf(text) {
 			k := a.canon.canonical(s, "")
 			if k == "" {
 				continue
 			}
-			if !doc.states(k) {
-				return false
-			}
+			all.WriteString(k)
 			found++
+			whole = whole && doc.states(k)
 		}
-		return true
+		// Sentence by sentence, or, re-wrapped or split otherwise, the
+		// whole passage running through the other version's text.
+		return whole || doc.contains(all.String())
 	}
 	return check(c.NewText, a.oldDoc) && check(c.OldText, a.newDoc) && found > 0
 }
