@@ -51,7 +51,20 @@ func newAnalysis(res textdiff.Result, model *classify.Model, canon *canonicalize
 type document struct {
 	sentences map[string]bool
 	text      string // the sentences' canonical forms in order, run together
+	trigrams  bitset // the text's three-character runs, hashed: a quick "not in the text"
 }
+
+// bitset is a Bloom filter of one hash over 2²¹ bits.
+type bitset []uint64
+
+const bitsetBits = 1 << 21
+
+func trigram(a, b, c rune) uint32 {
+	return (uint32(a)*1000003 ^ uint32(b)*8191 ^ uint32(c)) % bitsetBits
+}
+
+func (b bitset) set(h uint32)      { b[h/64] |= 1 << (h % 64) }
+func (b bitset) has(h uint32) bool { return b[h/64]&(1<<(h%64)) != 0 }
 
 func newDocument(norm string, canon *canonicalizer) *document {
 	d := &document{sentences: map[string]bool{}}
@@ -63,6 +76,14 @@ func newDocument(norm string, canon *canonicalizer) *document {
 		}
 	}
 	d.text = b.String()
+	d.trigrams = make(bitset, bitsetBits/64)
+	var r0, r1 rune
+	for i, r := range []rune(d.text) {
+		if i >= 2 {
+			d.trigrams.set(trigram(r0, r1, r))
+		}
+		r0, r1 = r1, r
+	}
 	return d
 }
 
@@ -73,7 +94,18 @@ func (d *document) states(key string) bool { return d.sentences[key] }
 // contains reports whether the document's text runs through the
 // canonical text, whatever its sentences and lines: a passage re-wrapped
 // or split into other sentences.
-func (d *document) contains(text string) bool { return text != "" && strings.Contains(d.text, text) }
+func (d *document) contains(text string) bool {
+	if text == "" {
+		return false
+	}
+	rs := []rune(text)
+	for i := 2; i < len(rs); i += 3 {
+		if !d.trigrams.has(trigram(rs[i-2], rs[i-1], rs[i])) {
+			return false // a run of the text the document does not have
+		}
+	}
+	return strings.Contains(d.text, text)
+}
 
 // contexts gives each line its neighbours and section, as the classifier
 // was trained to see sentences, and its section path for the report.

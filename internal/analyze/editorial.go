@@ -40,8 +40,6 @@ var (
 	headingRe   = regexp.MustCompile(`(?m)^#{1,6}\s*`)
 	menuPathRe  = regexp.MustCompile(`【[^】]{1,80}】|[\p{Han}A-Za-z]{1,12}(?:\s*[-－—>＞→]\s*[\p{Han}A-Za-z]{1,14}){2,}`)
 	dateRe      = regexp.MustCompile(`\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}`)
-	// leading clause numbers: 一、 （三） 1.3.5 d. 第五条 ①
-	leadNumberRe = regexp.MustCompile(`^\s*(?:第[一二三四五六七八九十百\d]+[章节条款部分项]\s*|[（(][一二三四五六七八九十\d]+[)）]\s*|[一二三四五六七八九十]+[、.．]\s*|\d+(?:\.\d+)*[.、．)）]?\s*|[a-zA-Z][.、．)）]\s*|[①-⑳]\s*)`)
 	// references to clauses: 第5.4条, 2.2.1
 	numberRefRe = regexp.MustCompile(`第[一二三四五六七八九十百\d.]+[章节条款部分项]|\d+(?:\.\d+)+`)
 	variants    = [][2]string{{"帐号", "账号"}, {"帐户", "账户"}, {"帐单", "账单"}, {"其它", "其他"}, {"登陆", "登录"}, {"图象", "图像"}, {"剪切板", "剪贴板"}}
@@ -144,7 +142,7 @@ func (c *canonicalizer) apply(step, s string) string {
 			func(l string) string { return dateRe.ReplaceAllString(l, "〇") })
 	case EditNumbering:
 		return eachLine(s, numbered, func(l string) string {
-			l = leadNumberRe.ReplaceAllString(l, "")
+			l = stripLeadNumber(l)
 			if strings.Contains(l, "第") || hasDottedNumber(l) {
 				l = numberRefRe.ReplaceAllString(l, "〇")
 			}
@@ -217,6 +215,71 @@ func separators(l string) int {
 		}
 	}
 	return n
+}
+
+// stripLeadNumber drops the clause number a line starts with: 一、 （三）
+// 1.3.5 d. 第五条 ①. It is written out rather than a regular expression:
+// every line of both versions goes through it.
+func stripLeadNumber(l string) string {
+	s := strings.TrimLeft(l, " ")
+	rest := func(i int) string { return strings.TrimLeft(s[i:], " ") }
+	cn := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十百", r) }
+	digit := func(r rune) bool { return r >= '0' && r <= '9' }
+	r, size := utf8.DecodeRuneInString(s)
+	switch {
+	case r == '第':
+		i := size
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !cn(r) && !digit(r) {
+				break
+			}
+			i += n
+		}
+		if r, n := utf8.DecodeRuneInString(s[i:]); i > size && strings.ContainsRune("章节条款部分项", r) {
+			return rest(i + n)
+		}
+	case r == '（' || r == '(':
+		i := size
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !cn(r) && !digit(r) {
+				break
+			}
+			i += n
+		}
+		if r, n := utf8.DecodeRuneInString(s[i:]); i > size && (r == ')' || r == '）') {
+			return rest(i + n)
+		}
+	case cn(r):
+		i := 0
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !cn(r) {
+				break
+			}
+			i += n
+		}
+		if r, n := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune("、.．", r) {
+			return rest(i + n)
+		}
+	case digit(r):
+		i := 0
+		for i < len(s) && (digit(rune(s[i])) || s[i] == '.' && i+1 < len(s) && digit(rune(s[i+1]))) {
+			i++
+		}
+		if r, n := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune(".、．)）", r) && r != utf8.RuneError {
+			i += n
+		}
+		return rest(i)
+	case r < utf8.RuneSelf && unicode.IsLetter(r):
+		if r2, n := utf8.DecodeRuneInString(s[size:]); strings.ContainsRune(".、．)）", r2) && r2 != utf8.RuneError {
+			return rest(size + n)
+		}
+	case r >= '①' && r <= '⑳':
+		return rest(size)
+	}
+	return l
 }
 
 // numbered reports a line that may carry a clause number: at its start,

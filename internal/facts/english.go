@@ -40,7 +40,7 @@ var (
 	englishMinor   = regexp.MustCompile(`(?i)\b(child|children|minor|minors|teen|teens|parent|guardian|age)\b`)
 	englishAbroad  = regexp.MustCompile(`(?i)\b(transfer(red|s)?|stor(e|ed|es)|process(ed|es)?|host(ed|s)?|access(ed)?)\b[^.;]{0,80}?\b(outside|other than|across borders|internationally|globally|another country|other countries|jurisdictions?|abroad)\b|\bcross[- ]border\b`)
 	englishDenies  = regexp.MustCompile(`(?i)\b(do not|does not|will not|won't|never|not)\b[^.;]{0,20}\b(transfer|store|process)`)
-	englishIf      = regexp.MustCompile(`(?i)^\s*(if|where|when|should|in the event)\b|\bmay (be )?(transfer|store)`)
+	englishIf      = regexp.MustCompile(`(?i)^\s*(if|should|in the event)\b`)
 	englishDate    = regexp.MustCompile(`(?i)\b(?P<label>last (?:updated|modified|revised)|updated(?: on)?|effective(?: date| as of| from)?|date of (?:entry into force|last update))\s*[:：]?\s*(?P<date>` + englishDateValue + `)`)
 	englishPhone   = regexp.MustCompile(`(?i)\b(phone|telephone|tel|call us|hotline)\b[^0-9+]{0,12}(\+?\d[\d\- ()]{5,18}\d)`)
 	englishGeneral = regexp.MustCompile(`(?i)\bexercise (any of )?(these|your|such|the above) rights\b`)
@@ -152,7 +152,7 @@ func englishTransfer(s *Sentence, at int) Fact {
 			places = appendNew(places, t[m.start:m.end])
 		}
 		f.Destination = strings.Join(places, "、")
-		for _, m := range vocab.matchers[PI].findIn(s) {
+		for _, m := range vocab().matchers[PI].findIn(s) {
 			if !m.concept.Generic {
 				f.PI = appendNew(f.PI, t[m.start:m.end])
 			}

@@ -62,7 +62,7 @@ func (inv *Inventory) States(f Fact) int {
 	if namedByText(f) && inv.names(f) {
 		return -1 // named, line unknown
 	}
-	if c := vocab.byCanonical[f.Type][f.Canonical]; c != nil && inv.namesWithin(c) {
+	if c := vocab().byCanonical[f.Type][f.Canonical]; c != nil && inv.namesWithin(c) {
 		return -1 // named inside a longer term: 身份信息 in 真实身份信息
 	}
 	return 0
@@ -162,7 +162,7 @@ func Terms(text string) [][2]int {
 		}
 	}
 	for _, typ := range []string{PI, Permission, ThirdParty} {
-		for _, m := range vocab.matchers[typ].find(text) {
+		for _, m := range vocab().matchers[typ].find(text) {
 			out = append(out, [2]int{m.start, m.end})
 		}
 	}

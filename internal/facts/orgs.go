@@ -267,7 +267,7 @@ var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|
 // information to someone.
 func authorities(d *doc) []Fact {
 	var out []Fact
-	m := vocab.matchers[ThirdParty]
+	m := vocab().matchers[ThirdParty]
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		ms := m.findIn(s)

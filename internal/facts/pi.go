@@ -91,7 +91,7 @@ var processingVerb = regexp.MustCompile(`收集|获取|接收|上传|输入|发�
 // says it processes, and records every concept it names.
 func personalInformation(d *doc) []Fact {
 	var out []Fact
-	m := vocab.matchers[PI]
+	m := vocab().matchers[PI]
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		ms := m.findIn(s)
@@ -213,7 +213,7 @@ var notPermissionNames = regexp.MustCompile(`^(相关|敏感|系统|对应|上�
 // ones such as 自启动), and any other "X权限".
 func permissions(d *doc) []Fact {
 	var out []Fact
-	m := vocab.matchers[Permission]
+	m := vocab().matchers[Permission]
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		ms := m.findIn(s)
@@ -290,7 +290,7 @@ func namedPermission(name string) *Concept {
 		return c
 	}
 	var found *Concept
-	for _, m := range vocab.matchers[Permission].find(name) {
+	for _, m := range vocab().matchers[Permission].find(name) {
 		if found != nil && found != m.concept {
 			return nil
 		}
@@ -302,7 +302,7 @@ func namedPermission(name string) *Concept {
 // lookup finds the concept of a type whose surface is exactly s.
 func lookup(typ, s string) *Concept {
 	key := matchForm(s)
-	for _, c := range vocab.concepts[typ] {
+	for _, c := range vocab().concepts[typ] {
 		for _, w := range c.Surfaces {
 			if matchForm(w) == key {
 				return c

@@ -297,7 +297,7 @@ func storageAndTransfer(d *doc) []Fact {
 		f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(at), Context: clip(t)}
 		if stated != "absent" {
 			f.Destination = strings.Join(uniqueStrings(places), "、")
-			for _, mt := range vocab.matchers[PI].find(t) {
+			for _, mt := range vocab().matchers[PI].find(t) {
 				if !mt.concept.Generic {
 					f.PI = append(f.PI, t[mt.start:mt.end])
 				}

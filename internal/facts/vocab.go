@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -37,8 +38,9 @@ var vocabText string
 //go:embed vocab_en.txt
 var vocabEnText string
 
-// vocab holds the concepts of vocab.txt and vocab_en.txt by type.
-var vocab = mustParseVocab(vocabText, vocabEnText)
+// vocab holds the concepts of vocab.txt and vocab_en.txt by type, read on
+// first use: commands that read no policy do not pay for it.
+var vocab = sync.OnceValue(func() *vocabulary { return mustParseVocab(vocabText, vocabEnText) })
 
 // vocabulary is the parsed vocab.txt.
 type vocabulary struct {
@@ -129,7 +131,7 @@ func parseVocab(text string, english bool) (map[string][]*Concept, error) {
 }
 
 // Concepts returns the vocabulary's concepts of a type.
-func Concepts(typ string) []*Concept { return vocab.concepts[typ] }
+func Concepts(typ string) []*Concept { return vocab().concepts[typ] }
 
 // match is a surface found in a text.
 type match struct {
