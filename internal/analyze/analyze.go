@@ -117,7 +117,7 @@ type Report struct {
 	Lang       string          `json:"lang"`
 	Conclusion string          `json:"conclusion"`
 	Reasons    []Reason        `json:"reasons"` // why the level is what it is
-	Rights     []string        `json:"rights"`  // the rights the new version states, for the conclusion
+	Rights     []string        `json:"rights"`  // the rights the new version states, by canonical name (查询/访问 …), for the conclusion
 	Stats      textdiff.Stats  `json:"stats"`
 	Rules      int             `json:"rules"` // version of the rules that made it (RulesVersion)
 	AnalyzedAt time.Time       `json:"analyzed_at"`
@@ -293,8 +293,8 @@ func rightsLeft(inv *facts.Inventory, cs []Change) []string {
 	}
 	out := []string{}
 	for _, f := range inv.Facts {
-		if f.Type == facts.Right && !removed[f.Value] && !contains(out, f.Value) {
-			out = append(out, f.Value)
+		if f.Type == facts.Right && !removed[f.Value] && !removed[f.Canonical] && !contains(out, f.Canonical) {
+			out = append(out, f.Canonical)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -422,10 +423,33 @@ func (a *analysis) categories(rows []textdiff.Row) ([]string, bool) {
 	return out, risk
 }
 
+var (
+	// englishProse tells English text, which the clause classifier
+	// (trained on Chinese policies) cannot read.
+	englishProse = regexp.MustCompile(`[a-z]{2,} [a-z]{2,} [a-z]{2,}`)
+	// English statements of processing: "we collect …", "is shared with …".
+	englishProcesses = regexp.MustCompile(`(?i)\b(we|us|our [a-z ]{0,20}(partners|providers|affiliates))\b[^.;]{0,60}\b(collect|use|process|share|disclose|store|retain|obtain|receive|access|analy[sz]e|transfer|sell|combine|infer|record)\w*|\b(is|are|be|been|will be|may be)\s+(\w+ly\s+)?(collected|used|processed|shared|disclosed|stored|retained|obtained|received|accessed|analy[sz]ed|transferred|sold|combined|recorded)\b`)
+)
+
+// englishProcessing reads an English sentence: 1 when it states that
+// information is handled and nothing negates it, else 0.
+func englishProcessing(text string) float64 {
+	loc := englishProcesses.FindStringIndex(text)
+	if loc == nil || englishDenial.MatchString(text[:loc[1]]) {
+		return 0
+	}
+	return 1
+}
+
+var englishDenial = regexp.MustCompile(`(?i)\b(do not|does not|don't|will not|won't|never|not)\b`)
+
 // processing is how likely a clause is about handling personal
 // information (collection, use, sharing, permissions), by the clause
 // classifier, read in the section it stands in.
 func (a *analysis) processing(text, section string) float64 {
+	if englishProse.MatchString(text) {
+		return englishProcessing(text)
+	}
 	res := a.model.Classify(classify.Sentence{Text: text, Section: section})
 	p := 0.0
 	for _, t := range []string{"collection", "usage", "sharing", "permission"} {

@@ -336,3 +336,44 @@ func TestJSONLists(t *testing.T) {
 		}
 	}
 }
+
+// TestEnglishPolicy: a policy in English is read too: new sensitive
+// information stated as collected is major, and the report quotes whole
+// English sentences.
+func TestEnglishPolicy(t *testing.T) {
+	base := readShared(t, "histories/qwen-chat-privacy-policy-2025-09-23/new.md")
+	old := "We may collect information about your use of the Services,"
+	if !strings.Contains(base, old) {
+		t.Fatal("sentence to edit not found")
+	}
+	newText := strings.Replace(base, old, "We may collect your precise location and your voiceprint when you use voice features. "+old, 1)
+	r, err := Compare(base, newText, Options{Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reason, ok := reasonOf(r, "sensitive_pi_added")
+	if r.Level != LevelMajor || !ok {
+		t.Fatalf("level %s, reasons %+v", r.Level, r.Reasons)
+	}
+	if !strings.Contains(reason.Value+" "+fmtReasons(r), "voiceprint") {
+		t.Errorf("reasons %+v", r.Reasons)
+	}
+	var desc strings.Builder
+	for _, p := range r.Changes[0].Description("en") {
+		desc.WriteString(p.Text)
+	}
+	if !strings.Contains(desc.String(), "We may collect your precise location and your voiceprint") {
+		t.Errorf("description %q", desc.String())
+	}
+	if same := compare(t, base, base); same.Level != LevelNone {
+		t.Errorf("identical English texts: %s", same.Level)
+	}
+}
+
+func fmtReasons(r *Report) string {
+	var b strings.Builder
+	for _, x := range r.Reasons {
+		b.WriteString(x.Value + " ")
+	}
+	return b.String()
+}

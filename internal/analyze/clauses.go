@@ -153,7 +153,41 @@ func pairOf(pairs [][2]int, newIndex int) (int, bool) {
 // similarity is the share of characters two sentences have in common, in
 // order (by diff-match-patch), of the longer one.
 func similarity(a, b string) float64 {
+	if englishProse.MatchString(a) && englishProse.MatchString(b) {
+		return wordSimilarity(a, b)
+	}
 	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 || len(rb) == 0 {
+		return 0
+	}
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 50 * time.Millisecond
+	common := 0
+	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
+		if d.Type == diffmatchpatch.DiffEqual {
+			common += utf8.RuneCountInString(d.Text)
+		}
+	}
+	return float64(common) / float64(max(len(ra), len(rb)))
+}
+
+// wordSimilarity is similarity counted in words: English sentences share
+// most of their letters whatever they say.
+func wordSimilarity(a, b string) float64 {
+	ids := map[string]rune{}
+	encode := func(s string) []rune {
+		var out []rune
+		for _, w := range strings.Fields(strings.ToLower(s)) {
+			id, ok := ids[w]
+			if !ok {
+				id = rune(0xF0000 + len(ids))
+				ids[w] = id
+			}
+			out = append(out, id)
+		}
+		return out
+	}
+	ra, rb := encode(a), encode(b)
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
@@ -267,17 +301,20 @@ func readable(s string) string {
 // mark that closes the clause. An empty range (a pure insertion on the
 // other side) at a clause boundary stays where it is.
 func widen(text []rune, s, e int) (int, int) {
-	isMark := func(r rune) bool { return strings.ContainsRune(clauseMarks, r) }
-	if s == e && (s == 0 || s == len(text) || isMark(text[s-1])) {
+	// A full stop followed by a space ends an English clause too.
+	isMarkAt := func(i int) bool {
+		return strings.ContainsRune(clauseMarks, text[i]) || text[i] == '.' && (i+1 == len(text) || text[i+1] == ' ')
+	}
+	if s == e && (s == 0 || s == len(text) || isMarkAt(s-1)) {
 		return s, e
 	}
-	for s > 0 && !isMark(text[s-1]) {
+	for s > 0 && !isMarkAt(s-1) {
 		s--
 	}
-	if e > s && isMark(text[e-1]) {
+	if e > s && isMarkAt(e-1) {
 		return s, e
 	}
-	for e < len(text) && !isMark(text[e]) {
+	for e < len(text) && !isMarkAt(e) {
 		e++
 	}
 	if e < len(text) && text[e] != '\n' {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/facts"
 )
 
 // Editorial kinds: the ways a text can change without changing what it
@@ -494,7 +496,7 @@ func sentencesOf(text string) []string {
 	var out []string
 	start := 0
 	for i, r := range text {
-		if r == '\n' || strings.ContainsRune("。；！？;!?", r) {
+		if r == '\n' || strings.ContainsRune("。；！？;!?", r) || r == '.' && facts.EndsEnglishSentence(text, i) {
 			if s := strings.TrimSpace(text[start:i]); s != "" {
 				out = append(out, s)
 			}

@@ -223,6 +223,10 @@ func startsLatin(s string) bool {
 	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '(')
 }
 
+// EndsEnglishSentence reports a full stop at byte i of text that ends an
+// English sentence.
+func EndsEnglishSentence(text string, i int) bool { return endsEnglishSentence(text, i) }
+
 // endsEnglishSentence reports a full stop at i that ends an English
 // sentence: after a lower-case letter or a closing bracket, before a space
 // and a capital (or the end). "1.3", "e.g. the" and "Co., Ltd." do not.
@@ -231,7 +235,7 @@ func endsEnglishSentence(text string, i int) bool {
 		return false
 	}
 	prev := text[i-1]
-	if !(prev >= 'a' && prev <= 'z' || prev == ')' || prev == '"') {
+	if !(prev >= 'a' && prev <= 'z' || prev >= '0' && prev <= '9' && i >= 2 && text[i-2] != '.' || prev == ')' || prev == '"') {
 		return false
 	}
 	rest := text[i+1:]
