@@ -259,8 +259,13 @@ func (a *analysis) editedClauses(oldSentence, newSentence string) []Clause {
 	var out []Clause
 	for _, w := range ws {
 		h := w.clause
-		c := Clause{Old: string(oldR[h.os:h.oe]), New: string(newR[h.ns:h.ne]),
-			oldSentences: []string{oldSentence}, newSentences: []string{newSentence}}
+		c := Clause{Old: string(oldR[h.os:h.oe]), New: string(newR[h.ns:h.ne])}
+		if strings.TrimSpace(c.Old) != "" {
+			c.oldSentences = []string{oldSentence}
+		}
+		if strings.TrimSpace(c.New) != "" {
+			c.newSentences = []string{newSentence}
+		}
 		if a.canon.canonical(c.Old, "") == a.canon.canonical(c.New, "") {
 			continue // an editorial piece
 		}

@@ -206,7 +206,7 @@ var permissionName = regexp.MustCompile(`(?:开启|打开|授予|授权|获取|�
 var permissionLeads = []string{"开启设备的", "开启", "打开", "授予", "获取", "申请", "调用", "使用", "需要", "设备的", "系统的", "手机的", "的", "及", "和", "以及", "或", "与", "、"}
 
 // notPermissionNames are words before 权限 that name no permission.
-var notPermissionNames = regexp.MustCompile(`^(相关|敏感|系统|对应|上述|这些|该|此|必要|任何|设备|应用|手机|所需|前述|部分|其他|其它|全部|所有|以上|更多|特定|管理|选择|具体|可选|必需|访问|使用|调用|读写|某些|某项|这项|该项|各项|授权|个人信息|信息|数据|账号|帐号|账户|用户|管理员|操作|系统级)$|^者|这些|全部|严格|说明|查看|决定|设置|我们|您|你`)
+var notPermissionNames = regexp.MustCompile(`^(相关|敏感|系统|对应|上述|这些|该|此|必要|任何|设备|应用|手机|所需|前述|部分|其他|其它|全部|所有|以上|更多|特定|管理|选择|具体|可选|必需|访问|使用|调用|读写|某些|某项|这项|该项|各项|授权|个人信息|信息|数据|账号|帐号|账户|用户|管理员|操作|系统级)$|^者|这些|全部|严格|说明|查看|决定|设置|我们|您|你|^(调整|修改|变更|管理|开通|关闭|授予|获得|取得|拥有|分配|限制|赋予|收回|撤销|操作|编辑|查阅)`)
 
 // permissions finds the system permissions a policy asks for: words of the
 // vocabulary in sentences about permissions (or anywhere, for unambiguous

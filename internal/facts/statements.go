@@ -119,7 +119,7 @@ func waysIn(s string) []string {
 	}
 	if strings.Contains(s, "@") {
 		for _, e := range email.FindAllString(s, -1) {
-			add(strings.TrimRight(e, "."))
+			add(cleanEmail(e))
 		}
 	}
 	for _, w := range wayPatterns {
@@ -431,7 +431,7 @@ func contactsIn(s string, line int) []Fact {
 	}
 	if strings.Contains(s, "@") {
 		for _, e := range email.FindAllString(s, -1) {
-			out = append(out, Fact{Type: ContactEmail, Value: strings.TrimRight(e, "."), Line: line, Context: clip(s)})
+			out = append(out, Fact{Type: ContactEmail, Value: cleanEmail(e), Line: line, Context: clip(s)})
 		}
 	}
 	if hasAny(s, "地址", "寄") {
@@ -451,7 +451,7 @@ var (
 	// a phone, whatever its length.
 	labelledPhone = regexp.MustCompile(`(?:联系电话|客服电话|服务电话|客服热线|服务热线|热线电话|电话|热线|Tel|TEL|Phone)\s*(?:[:：为是]|号码[:：为是]?)\s*(\+?\d[\d\- ]{3,16}\d)`)
 	// 寄至北京市朝阳区…: a postal address the sentence sends letters to.
-	mailTo = regexp.MustCompile(`(?:邮寄|寄送|寄至|寄到|信件至)\s*(?:至|到)?\s*[:：]?\s*([^；;。，,)）\n]{6,60})`)
+	mailTo = regexp.MustCompile(`(?:邮寄|寄送|寄至|寄到|信件至)\s*(?:至|到)?\s*(?:(?:如下|以下|下列)?地址)?\s*[:：]?\s*([^；;。，,)）\n]{6,60})`)
 )
 
 func containsFactValue(fs []Fact, v string) bool {
@@ -461,6 +461,14 @@ func containsFactValue(fs []Fact, v string) bool {
 		}
 	}
 	return false
+}
+
+// listLetter is a list item's letter glued to an address: "c.Dataprivacy@…".
+var listLetter = regexp.MustCompile(`^[a-zA-Z]\.([A-Z])`)
+
+// cleanEmail drops a closing full stop and a list letter glued in front.
+func cleanEmail(e string) string {
+	return listLetter.ReplaceAllString(strings.TrimRight(e, "."), "$1")
 }
 
 // isDate tells a year ("2025") misread as a short number.
