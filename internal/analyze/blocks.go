@@ -299,24 +299,22 @@ func minInt(xs []int) int {
 // version still states elsewhere carries that line (Elsewhere).
 func (a *analysis) blockFacts(oldLines, newLines []int) FactChanges {
 	oldSide, newSide := factsOn(a.oldInv, oldLines), factsOn(a.newInv, newLines)
-	out := FactChanges{Added: []facts.Fact{}, Removed: []facts.Fact{}}
-	for _, f := range newSide {
-		if _, ok := findKey(oldSide, f.Key()); ok {
+	return FactChanges{Added: onlyOn(newSide, oldSide, a.added, a.oldInv), Removed: onlyOn(oldSide, newSide, a.removed, a.newInv)}
+}
+
+// onlyOn are the facts of one side of a block the other side does not
+// state; those the other version states elsewhere (not in counted) carry
+// where.
+func onlyOn(side, other []facts.Fact, counted map[string]bool, otherInv *facts.Inventory) []facts.Fact {
+	out := []facts.Fact{}
+	for _, f := range side {
+		if _, ok := findKey(other, f.Key()); ok {
 			continue
 		}
-		if !a.added[f.Key()] {
-			f.Elsewhere = lineOr(a.oldInv.States(f))
+		if !counted[f.Key()] {
+			f.Elsewhere = lineOr(otherInv.States(f))
 		}
-		out.Added = append(out.Added, f)
-	}
-	for _, f := range oldSide {
-		if _, ok := findKey(newSide, f.Key()); ok {
-			continue
-		}
-		if !a.removed[f.Key()] {
-			f.Elsewhere = lineOr(a.newInv.States(f))
-		}
-		out.Removed = append(out.Removed, f)
+		out = append(out, f)
 	}
 	return out
 }

@@ -156,7 +156,12 @@ func similarity(a, b string) float64 {
 	if englishProse.MatchString(a) && englishProse.MatchString(b) {
 		return wordSimilarity(a, b)
 	}
-	ra, rb := []rune(a), []rune(b)
+	return commonShare([]rune(a), []rune(b))
+}
+
+// commonShare is the share of two sequences, of the longer, that they have
+// in common in order.
+func commonShare(ra, rb []rune) float64 {
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
@@ -187,19 +192,7 @@ func wordSimilarity(a, b string) float64 {
 		}
 		return out
 	}
-	ra, rb := encode(a), encode(b)
-	if len(ra) == 0 || len(rb) == 0 {
-		return 0
-	}
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = 50 * time.Millisecond
-	common := 0
-	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
-		if d.Type == diffmatchpatch.DiffEqual {
-			common += utf8.RuneCountInString(d.Text)
-		}
-	}
-	return float64(common) / float64(max(len(ra), len(rb)))
+	return commonShare(encode(a), encode(b))
 }
 
 // editedClauses narrows an edited sentence to the clauses that changed.

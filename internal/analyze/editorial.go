@@ -227,42 +227,32 @@ func stripLeadNumber(l string) string {
 	rest := func(i int) string { return strings.TrimLeft(s[i:], " ") }
 	cn := func(r rune) bool { return strings.ContainsRune("一二三四五六七八九十百", r) }
 	digit := func(r rune) bool { return r >= '0' && r <= '9' }
+	numeral := func(r rune) bool { return cn(r) || digit(r) }
+	// after reports the rune that follows a run of numerals from i, and
+	// where it ends.
+	after := func(i int, in func(rune) bool) (rune, int, int) {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !in(r) {
+				break
+			}
+			i += n
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		return r, i, n
+	}
 	r, size := utf8.DecodeRuneInString(s)
 	switch {
 	case r == '第':
-		i := size
-		for i < len(s) {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !cn(r) && !digit(r) {
-				break
-			}
-			i += n
-		}
-		if r, n := utf8.DecodeRuneInString(s[i:]); i > size && strings.ContainsRune("章节条款部分项", r) {
+		if next, i, n := after(size, numeral); i > size && strings.ContainsRune("章节条款部分项", next) {
 			return rest(i + n)
 		}
 	case r == '（' || r == '(':
-		i := size
-		for i < len(s) {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !cn(r) && !digit(r) {
-				break
-			}
-			i += n
-		}
-		if r, n := utf8.DecodeRuneInString(s[i:]); i > size && (r == ')' || r == '）') {
+		if next, i, n := after(size, numeral); i > size && (next == ')' || next == '）') {
 			return rest(i + n)
 		}
 	case cn(r):
-		i := 0
-		for i < len(s) {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !cn(r) {
-				break
-			}
-			i += n
-		}
-		if r, n := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune("、.．", r) {
+		if next, i, n := after(0, cn); strings.ContainsRune("、.．", next) {
 			return rest(i + n)
 		}
 	case digit(r):
@@ -270,12 +260,12 @@ func stripLeadNumber(l string) string {
 		for i < len(s) && (digit(rune(s[i])) || s[i] == '.' && i+1 < len(s) && digit(rune(s[i+1]))) {
 			i++
 		}
-		if r, n := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune(".、．)）", r) && r != utf8.RuneError {
+		if next, n := utf8.DecodeRuneInString(s[i:]); strings.ContainsRune(".、．)）", next) && next != utf8.RuneError {
 			i += n
 		}
 		return rest(i)
 	case r < utf8.RuneSelf && unicode.IsLetter(r):
-		if r2, n := utf8.DecodeRuneInString(s[size:]); strings.ContainsRune(".、．)）", r2) && r2 != utf8.RuneError {
+		if next, n := utf8.DecodeRuneInString(s[size:]); strings.ContainsRune(".、．)）", next) && next != utf8.RuneError {
 			return rest(size + n)
 		}
 	case r >= '①' && r <= '⑳':

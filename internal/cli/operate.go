@@ -295,26 +295,28 @@ func (a *app) unsubscribeCommand() *cobra.Command {
 	}
 }
 
-// ---- reextract ----
+// eachPolicy is a command's work on one policy: the row it prints, as JSON
+// and as table cells.
+type eachPolicy func(ctx context.Context, checker *track.Checker, id int64) (row any, cells []string, err error)
 
-func (a *app) reextractCommand() *cobra.Command {
+// overPolicies makes a command that works on one policy or on --all of
+// them and prints a row for each.
+func (a *app) overPolicies(use, short, long string, header []string, each eachPolicy) *cobra.Command {
 	var (
 		all    bool
 		format string
 	)
+	name, _, _ := strings.Cut(use, " ")
 	cmd := &cobra.Command{
-		Use:   "reextract [--all | ID]",
-		Short: "Extract stored snapshots again with the current extractor",
-		Long: `Run the current extractor over the stored snapshot of every version of a
-policy (or of all policies). Where the text comes out different, a technical
-re-extraction is recorded beside the original version; it is never shown or
-announced as a change of the policy, and the next check compares with it.`,
+		Use:   use,
+		Short: short,
+		Long:  long,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := formatFlag(format, "text", "json"); err != nil {
 				return err
 			}
 			if all == (len(args) > 0) || len(args) > 1 {
-				return usagef("reextract needs one policy id or --all")
+				return usagef("%s needs one policy id or --all", name)
 			}
 			ctx := cmd.Context()
 			checker, closeBrowser, err := a.checker(ctx)
@@ -322,37 +324,20 @@ announced as a change of the policy, and the next check compares with it.`,
 				return err
 			}
 			defer closeBrowser()
-			var ids []int64
-			if all {
-				list, err := a.store.ListPolicies(ctx)
-				if err != nil {
-					return err
-				}
-				for _, p := range list {
-					ids = append(ids, p.ID)
-				}
-			} else {
-				if ids, err = parseIDs(args); err != nil {
-					return err
-				}
+			ids, err := a.policyIDs(ctx, all, args)
+			if err != nil {
+				return err
 			}
-			type row struct {
-				PolicyID  string `json:"policy_id"`
-				Versions  int    `json:"versions"`
-				Recorded  int    `json:"reextracted"`
-				Unchanged int    `json:"unchanged"`
-				Unusable  int    `json:"unusable"`
-			}
-			out := []row{}
+			out := []any{}
 			var t table
-			t.row("POLICY", "VERSIONS", "RE-EXTRACTED", "UNCHANGED", "UNUSABLE")
+			t.row(header...)
 			for _, id := range ids {
-				r, err := checker.Reextract(ctx, id)
+				row, cells, err := each(ctx, checker, id)
 				if err != nil {
 					return err
 				}
-				out = append(out, row{policywatch.FormatID(id), r.Versions, r.Recorded, r.Unchanged, r.Unusable})
-				t.row(fmt.Sprint(id), fmt.Sprint(r.Versions), fmt.Sprint(r.Recorded), fmt.Sprint(r.Unchanged), fmt.Sprint(r.Unusable))
+				out = append(out, row)
+				t.row(append([]string{fmt.Sprint(id)}, cells...)...)
 			}
 			if format == "json" {
 				return writeJSON(a.stdout, out)
@@ -366,68 +351,66 @@ announced as a change of the policy, and the next check compares with it.`,
 	return cmd
 }
 
+// policyIDs are the policies a command over "one policy or --all" works on.
+func (a *app) policyIDs(ctx context.Context, all bool, args []string) ([]int64, error) {
+	if !all {
+		return parseIDs(args)
+	}
+	list, err := a.store.ListPolicies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(list))
+	for _, p := range list {
+		ids = append(ids, p.ID)
+	}
+	return ids, nil
+}
+
+// ---- reextract ----
+
+func (a *app) reextractCommand() *cobra.Command {
+	type row struct {
+		PolicyID  string `json:"policy_id"`
+		Versions  int    `json:"versions"`
+		Recorded  int    `json:"reextracted"`
+		Unchanged int    `json:"unchanged"`
+		Unusable  int    `json:"unusable"`
+	}
+	return a.overPolicies("reextract [--all | ID]", "Extract stored snapshots again with the current extractor",
+		`Run the current extractor over the stored snapshot of every version of a
+policy (or of all policies). Where the text comes out different, a technical
+re-extraction is recorded beside the original version; it is never shown or
+announced as a change of the policy, and the next check compares with it.`,
+		[]string{"POLICY", "VERSIONS", "RE-EXTRACTED", "UNCHANGED", "UNUSABLE"},
+		func(ctx context.Context, checker *track.Checker, id int64) (any, []string, error) {
+			r, err := checker.Reextract(ctx, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			return row{policywatch.FormatID(id), r.Versions, r.Recorded, r.Unchanged, r.Unusable},
+				[]string{fmt.Sprint(r.Versions), fmt.Sprint(r.Recorded), fmt.Sprint(r.Unchanged), fmt.Sprint(r.Unusable)}, nil
+		})
+}
+
 // ---- reanalyze ----
 
 func (a *app) reanalyzeCommand() *cobra.Command {
-	var (
-		all    bool
-		format string
-	)
-	cmd := &cobra.Command{
-		Use:   "reanalyze [--all | ID]",
-		Short: "Analyse every pair of consecutive versions again with the current rules",
-		Long: `Run the built-in change analysis again over every pair of consecutive
+	type row struct {
+		PolicyID string `json:"policy_id"`
+		Pairs    int    `json:"pairs"`
+	}
+	return a.overPolicies("reanalyze [--all | ID]", "Analyse every pair of consecutive versions again with the current rules",
+		`Run the built-in change analysis again over every pair of consecutive
 versions of a policy (or of all policies) and store the reports in place of
 the old ones, so that the levels shown, the feeds and the compare pages
 follow the current rules. Reports a model wrote are kept beside them.`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
-			if all == (len(args) > 0) || len(args) > 1 {
-				return usagef("reanalyze needs one policy id or --all")
-			}
-			ctx := cmd.Context()
-			checker, closeBrowser, err := a.checker(ctx)
+		[]string{"POLICY", "PAIRS"},
+		func(ctx context.Context, checker *track.Checker, id int64) (any, []string, error) {
+			n, err := checker.Reanalyze(ctx, id)
 			if err != nil {
-				return err
+				return nil, nil, err
 			}
-			defer closeBrowser()
-			var ids []int64
-			if all {
-				list, err := a.store.ListPolicies(ctx)
-				if err != nil {
-					return err
-				}
-				for _, p := range list {
-					ids = append(ids, p.ID)
-				}
-			} else if ids, err = parseIDs(args); err != nil {
-				return err
-			}
-			type row struct {
-				PolicyID string `json:"policy_id"`
-				Pairs    int    `json:"pairs"`
-			}
-			out := []row{}
-			var t table
-			t.row("POLICY", "PAIRS")
-			for _, id := range ids {
-				n, err := checker.Reanalyze(ctx, id)
-				if err != nil {
-					return err
-				}
-				out = append(out, row{policywatch.FormatID(id), n})
-				t.row(fmt.Sprint(id), fmt.Sprint(n))
-			}
-			if format == "json" {
-				return writeJSON(a.stdout, out)
-			}
-			t.write(a.stdout)
-			return nil
-		},
-	}
-	cmd.Flags().BoolVar(&all, "all", false, "every policy")
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
-	return cmd
+			return row{policywatch.FormatID(id), n}, []string{fmt.Sprint(n)}, nil
+		})
 }

@@ -137,29 +137,11 @@ func englishHeading(t string) bool {
 // englishTransfer is a transfer abroad as an English sentence states it,
 // with the places named.
 func englishTransfer(s *Sentence, at int) Fact {
-	t := s.Text
-	stated := "present"
-	switch {
-	case englishDenies.MatchString(t):
-		stated = "absent"
-	case englishIf.MatchString(t):
-		stated = "conditional"
+	var places []string
+	for _, m := range foreignPlaces.find(s.Text) {
+		places = append(places, s.Text[m.start:m.end])
 	}
-	f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(at), Context: clip(t)}
-	if stated != "absent" {
-		var places []string
-		for _, m := range foreignPlaces.find(t) {
-			places = appendNew(places, t[m.start:m.end])
-		}
-		f.Destination = strings.Join(places, "、")
-		for _, m := range vocab().matchers[PI].findIn(s) {
-			if !m.concept.Generic {
-				f.PI = appendNew(f.PI, t[m.start:m.end])
-			}
-		}
-	}
-	f.Value = crossBorderValue(f)
-	return f
+	return transfer(s, at, places, englishDenies, englishIf)
 }
 
 func englishWaysIn(s string) []string {

@@ -267,27 +267,14 @@ var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|
 // information to someone.
 func authorities(d *doc) []Fact {
 	var out []Fact
-	m := vocab().matchers[ThirdParty]
-	for i := range d.Sentences {
-		s := &d.Sentences[i]
-		ms := m.findIn(s)
-		if len(ms) == 0 {
-			continue
+	d.eachUnnegated(ThirdParty, func(s *Sentence, mt match) {
+		f := Fact{Type: ThirdParty, Value: s.Text[mt.start:mt.end], Canonical: mt.concept.Canonical, Role: "国家机关",
+			Line: s.LineAt(mt.start), Context: clip(s.Text)}
+		d.mention(f)
+		if sharingVerb.MatchString(s.Text) {
+			out = append(out, f)
 		}
-		neg := s.negatedSpans()
-		gives := sharingVerb.MatchString(s.Text)
-		for _, mt := range ms {
-			if inSpans(neg, mt.start) {
-				continue
-			}
-			f := Fact{Type: ThirdParty, Value: s.Text[mt.start:mt.end], Canonical: mt.concept.Canonical, Role: "国家机关",
-				Line: s.LineAt(mt.start), Context: clip(s.Text)}
-			d.mention(f)
-			if gives {
-				out = append(out, f)
-			}
-		}
-	}
+	})
 	return out
 }
 

@@ -91,7 +91,24 @@ var processingVerb = regexp.MustCompile(`收集|获取|接收|上传|输入|发�
 // says it processes, and records every concept it names.
 func personalInformation(d *doc) []Fact {
 	var out []Fact
-	m := vocab().matchers[PI]
+	d.eachUnnegated(PI, func(s *Sentence, mt match) {
+		if namesPermission(s.Text, mt) || labelsContact(s.Text, mt) {
+			return // 剪切板的读写权限; 联系电话：957126
+		}
+		f := piFact(*s, mt)
+		d.mention(f)
+		if d.defines(*s) || mt.concept.Generic && !((s.Item || processingVerb.MatchString(s.Text)) && enumerated(s.Text, mt)) {
+			return
+		}
+		out = append(out, f)
+	})
+	return out
+}
+
+// eachUnnegated calls fn for each concept of a type that a sentence names
+// outside the scope of a negation.
+func (d *doc) eachUnnegated(typ string, fn func(s *Sentence, mt match)) {
+	m := vocab().matchers[typ]
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
 		ms := m.findIn(s)
@@ -99,24 +116,12 @@ func personalInformation(d *doc) []Fact {
 			continue
 		}
 		neg := s.negatedSpans()
-		defines := d.defines(*s)
-		handles := func() bool { return s.Item || processingVerb.MatchString(s.Text) }
 		for _, mt := range ms {
-			if inSpans(neg, mt.start) {
-				continue
+			if !inSpans(neg, mt.start) {
+				fn(s, mt)
 			}
-			f := piFact(*s, mt)
-			if namesPermission(s.Text, mt) || labelsContact(s.Text, mt) {
-				continue // 剪切板的读写权限; 联系电话：957126
-			}
-			d.mention(f)
-			if defines || (mt.concept.Generic && !(handles() && enumerated(s.Text, mt))) {
-				continue
-			}
-			out = append(out, f)
 		}
 	}
-	return out
 }
 
 func piFact(s Sentence, mt match) Fact {

@@ -287,24 +287,40 @@ func storageAndTransfer(d *doc) []Fact {
 				out = append(out, Fact{Type: StorageLocation, Value: p, Line: s.LineAt(at), Context: clip(t)})
 			}
 		}
-		stated := "present"
-		switch {
-		case denies.MatchString(t):
-			stated = "absent"
-		case conditional.MatchString(t):
-			stated = "conditional"
+		out = append(out, transfer(s, at, places, denies, conditional))
+	}
+	return out
+}
+
+// transfer is the transfer abroad a sentence states at byte at: stated
+// absent where the sentence denies it, conditional where it makes it
+// depend on a future need or consent, else present, with the places named
+// and the information sent.
+func transfer(s *Sentence, at int, places []string, denies, conditional *regexp.Regexp) Fact {
+	stated := "present"
+	switch {
+	case denies.MatchString(s.Text):
+		stated = "absent"
+	case conditional.MatchString(s.Text):
+		stated = "conditional"
+	}
+	f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(at), Context: clip(s.Text)}
+	if stated != "absent" {
+		f.Destination = strings.Join(uniqueStrings(places), "、")
+		f.PI = piNamedIn(s)
+	}
+	f.Value = crossBorderValue(f)
+	return f
+}
+
+// piNamedIn are the kinds of personal information a sentence names (not
+// the generic words): what a transfer it states sends.
+func piNamedIn(s *Sentence) []string {
+	var out []string
+	for _, m := range vocab().matchers[PI].findIn(s) {
+		if !m.concept.Generic {
+			out = appendNew(out, s.Text[m.start:m.end])
 		}
-		f := Fact{Type: CrossBorder, Stated: stated, Line: s.LineAt(at), Context: clip(t)}
-		if stated != "absent" {
-			f.Destination = strings.Join(uniqueStrings(places), "、")
-			for _, mt := range vocab().matchers[PI].find(t) {
-				if !mt.concept.Generic {
-					f.PI = append(f.PI, t[mt.start:mt.end])
-				}
-			}
-		}
-		f.Value = crossBorderValue(f)
-		out = append(out, f)
 	}
 	return out
 }
