@@ -330,21 +330,14 @@ func lineOr(l int) int {
 
 // factsOn are an inventory's statements on the given lines, one per key.
 func factsOn(inv *facts.Inventory, lines []int) []facts.Fact {
-	if len(lines) == 0 {
-		return nil
-	}
-	set := map[int]bool{}
-	for _, l := range lines {
-		set[l] = true
-	}
-	sorted := append([]int(nil), lines...)
-	sort.Ints(sorted)
 	var out []facts.Fact
 	seen := map[string]bool{}
-	for _, f := range inv.OnLines(sorted[0], sorted[len(sorted)-1]) {
-		if set[f.Line] && !seen[f.Key()] {
-			seen[f.Key()] = true
-			out = append(out, f)
+	for _, l := range lines {
+		for _, f := range inv.OnLine(l) {
+			if !seen[f.Key()] {
+				seen[f.Key()] = true
+				out = append(out, f)
+			}
 		}
 	}
 	return out

@@ -17,6 +17,9 @@ type Inventory struct {
 	mentions    map[string]int // vocabulary concepts named anywhere, unnegated: first line
 	generalWays []string       // ways given for every right
 
+	byLineOnce sync.Once
+	byLine     map[int][]int // statements by line: indexes into All
+
 	plainOnce sync.Once
 	plainText string // the text as read, in match form, to look names up in; made on first use
 }
@@ -121,15 +124,17 @@ func Diff(old, new *Inventory) (added, removed []Fact) {
 	return added, removed
 }
 
-// OnLines returns the statements on lines from..to (inclusive), one per key.
-func (inv *Inventory) OnLines(from, to int) []Fact {
-	var out []Fact
-	seen := map[string]bool{}
-	for _, f := range inv.All {
-		if f.Line >= from && f.Line <= to && !seen[f.Key()] {
-			seen[f.Key()] = true
-			out = append(out, f)
+// OnLine returns the statements on a line.
+func (inv *Inventory) OnLine(line int) []Fact {
+	inv.byLineOnce.Do(func() {
+		inv.byLine = map[int][]int{}
+		for i, f := range inv.All {
+			inv.byLine[f.Line] = append(inv.byLine[f.Line], i)
 		}
+	})
+	var out []Fact
+	for _, i := range inv.byLine[line] {
+		out = append(out, inv.All[i])
 	}
 	return out
 }
