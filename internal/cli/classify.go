@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/policywatch/policywatch/internal/classify"
+	"github.com/policywatch/policywatch/internal/extract"
 )
 
 // classifyLine is one line of `classify --format jsonl`.
@@ -43,16 +43,7 @@ lines before and after it and the heading of its section, as in a policy. Use
 			if err := formatFlag(format, "text", "jsonl"); err != nil {
 				return err
 			}
-			in := a.stdin
-			if len(args) == 1 && args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return fmt.Errorf("cannot read %s: %w", args[0], unwrapPathError(err))
-				}
-				defer f.Close()
-				in = f
-			}
-			lines, err := readLines(in)
+			lines, err := a.classifyInput(cmd, args)
 			if err != nil {
 				return err
 			}
@@ -66,6 +57,31 @@ lines before and after it and the heading of its section, as in a policy. Use
 	cmd.Flags().StringVar(&format, "format", "text", "text or jsonl")
 	cmd.Flags().BoolVar(&alone, "alone", false, "classify each line without its neighbours and section")
 	return cmd
+}
+
+// classifyInput reads the sentences to classify as diff, analyze and facts
+// read their files (readDocument): text in any encoding, Markdown, HTML or
+// PDF reduced to one block a line, and content that is not a document
+// (an image, an archive, other binary data) refused with the same error.
+func (a *app) classifyInput(cmd *cobra.Command, args []string) ([]string, error) {
+	var text string
+	if len(args) == 1 && args[0] != "-" {
+		var err error
+		if text, err = readDocument(cmd, args[0]); err != nil {
+			return nil, err
+		}
+	} else {
+		body, err := io.ReadAll(a.stdin)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read standard input: %w", err)
+		}
+		res, err := extract.Extract(cmd.Context(), extract.Input{Body: body})
+		if err != nil {
+			return nil, fmt.Errorf("standard input: %w", err)
+		}
+		text = res.Text
+	}
+	return readLines(strings.NewReader(text))
 }
 
 func readLines(r io.Reader) ([]string, error) {

@@ -64,3 +64,45 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// TestClassifyRefusesBinary: classify reads its input as diff, analyze and
+// facts read theirs, so it refuses what they refuse with the same message
+// and exit code.
+func TestClassifyRefusesBinary(t *testing.T) {
+	dir := t.TempDir()
+	png := filepath.Join(dir, "policy.png")
+	os.WriteFile(png, append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0, 1, 2, 0xff}, 64)...), 0o644)
+	noise := filepath.Join(dir, "noise")
+	noiseBytes := make([]byte, 4096)
+	for i := range noiseBytes {
+		noiseBytes[i] = byte(i*7919 + i/3)
+	}
+	os.WriteFile(noise, noiseBytes, 0o644)
+
+	runCLI := func(stdin string, args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	for _, file := range []string{png, noise} {
+		factsCode, _, factsErr := runCLI("", "facts", file)
+		code, out, errOut := runCLI("", "classify", file, "--format", "jsonl")
+		if factsCode != 1 || code != factsCode || errOut != factsErr || out != "" {
+			t.Errorf("%s: classify exit %d %q, stdout %q; facts exit %d %q", file, code, errOut, out, factsCode, factsErr)
+		}
+		if _, _, diffErr := runCLI("", "diff", file, file); !strings.HasPrefix(diffErr, strings.TrimSpace(errOut)) {
+			t.Errorf("%s: diff says %q, classify %q", file, diffErr, errOut)
+		}
+		body, _ := os.ReadFile(file)
+		code, out, errOut = runCLI(string(body), "classify", "-")
+		want := strings.Replace(factsErr, file+":", "standard input:", 1)
+		if code != 1 || errOut != want || out != "" {
+			t.Errorf("%s on standard input: exit %d %q, stdout %q; want %q", file, code, errOut, out, want)
+		}
+	}
+	// Text is still read line by line, blank lines skipped.
+	code, out, errOut := runCLI("我们采用加密技术保护您的信息安全。\n\n客服电话：400-123-4567\n", "classify", "--alone")
+	if code != 0 || strings.Count(out, "\n") != 2 {
+		t.Errorf("text: exit %d %q %q", code, out, errOut)
+	}
+}

@@ -12,20 +12,21 @@ import (
 
 // config is read from the environment; flags override some of it.
 type config struct {
-	DB           string
-	AllowPrivate bool
-	UserAgent    string
-	Timeout      time.Duration
-	MaxBody      int64
-	HostParallel int
-	HostRate     float64
-	Retries      int
-	MinChars     int
-	ChromePath   string
-	LogLevel     string
-	LogFormat    string
-	Zone         *time.Location // dates shown and read without a zone
-	LLM          llmConfig
+	DB            string
+	AllowPrivate  bool // private and other non-public ranges (never cloud metadata or link-local)
+	AllowLoopback bool // 127.0.0.0/8 and ::1 only
+	UserAgent     string
+	Timeout       time.Duration
+	MaxBody       int64
+	HostParallel  int
+	HostRate      float64
+	Retries       int
+	MinChars      int
+	ChromePath    string
+	LogLevel      string
+	LogFormat     string
+	Zone          *time.Location // dates shown and read without a zone
+	LLM           llmConfig
 
 	BaseURL       string // of the web UI, for links in feeds and notifications
 	SMTPURL       string
@@ -46,7 +47,7 @@ func (l llmConfig) enabled() bool { return l.APIKey != "" || l.BaseURL != "" }
 // envVars documents every variable read here, for --help and the README.
 var envVars = []struct{ name, help string }{
 	{"POLICYWATCH_DB", "database: a SQLite file path (default ./policywatch.db) or a postgres:// URL"},
-	{"POLICYWATCH_ALLOW_PRIVATE", "1 allows fetching loopback and private addresses (off by default)"},
+	{"POLICYWATCH_ALLOW_PRIVATE", "off by default; 1 allows fetching loopback and private addresses, loopback only 127.0.0.0/8 and ::1 (tests); cloud metadata and link-local addresses are always refused"},
 	{"POLICYWATCH_USER_AGENT", "User-Agent sent with every request"},
 	{"POLICYWATCH_TIMEOUT", "total time for one request, body included (default 60s)"},
 	{"POLICYWATCH_MAX_BODY", "largest page accepted, e.g. 20MiB (default)"},
@@ -95,7 +96,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.SlotTTL, err = parseDuration("POLICYWATCH_SLOT_TTL", getenv("POLICYWATCH_SLOT_TTL")); err != nil {
 		return c, err
 	}
-	if c.AllowPrivate, err = parseBool("POLICYWATCH_ALLOW_PRIVATE", getenv("POLICYWATCH_ALLOW_PRIVATE")); err != nil {
+	if c.AllowPrivate, c.AllowLoopback, err = parseAllowPrivate(getenv("POLICYWATCH_ALLOW_PRIVATE")); err != nil {
 		return c, err
 	}
 	if c.Timeout, err = parseDuration("POLICYWATCH_TIMEOUT", getenv("POLICYWATCH_TIMEOUT")); err != nil {
@@ -126,7 +127,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 func (c config) fetchOptions() fetch.Options {
 	return fetch.Options{
-		UserAgent: c.UserAgent, Timeout: c.Timeout, MaxBody: c.MaxBody, AllowPrivate: c.AllowPrivate,
+		UserAgent: c.UserAgent, Timeout: c.Timeout, MaxBody: c.MaxBody,
+		AllowPrivate: c.AllowPrivate, AllowLoopback: c.AllowLoopback,
 		HostConcurrency: c.HostParallel, HostRate: c.HostRate, Retries: c.Retries,
 	}
 }
@@ -164,6 +166,19 @@ func parseBool(name, v string) (bool, error) {
 		return false, fmt.Errorf("%s=%q: want 1 or 0", name, v)
 	}
 	return b, nil
+}
+
+// parseAllowPrivate reads POLICYWATCH_ALLOW_PRIVATE: a boolean (1 opens
+// private ranges), or "loopback" for 127.0.0.0/8 and ::1 only. The fetch
+// guard refuses cloud metadata and link-local addresses whatever it says.
+func parseAllowPrivate(v string) (private, loopback bool, err error) {
+	if strings.EqualFold(strings.TrimSpace(v), "loopback") {
+		return false, true, nil
+	}
+	if private, err = parseBool("POLICYWATCH_ALLOW_PRIVATE", v); err != nil {
+		return false, false, fmt.Errorf("POLICYWATCH_ALLOW_PRIVATE=%q: want 1, 0 or loopback", v)
+	}
+	return private, false, nil
 }
 
 func parseInt(name, v string) (int, error) {

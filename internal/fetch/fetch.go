@@ -41,7 +41,8 @@ type Options struct {
 	Timeout        time.Duration // whole request including body, per attempt; default 60s
 	MaxBody        int64         // bytes after decompression; default 20 MiB
 	MaxRedirects   int           // default 10
-	AllowPrivate   bool          // permit loopback/private targets (tests, intranets)
+	AllowPrivate   bool          // permit loopback/private targets (intranets), never cloud metadata or link-local
+	AllowLoopback  bool          // permit 127.0.0.0/8 and ::1 only (tests)
 
 	HostConcurrency int     // requests at a time per host; default 1
 	HostRate        float64 // requests per second per host; 0 means no limit
@@ -115,7 +116,7 @@ type Client struct {
 // New returns a Client.
 func New(opt Options) *Client {
 	opt.setDefaults()
-	dialer := &Dialer{AllowPrivate: opt.AllowPrivate, Timeout: opt.ConnectTimeout}
+	dialer := &Dialer{AllowPrivate: opt.AllowPrivate, AllowLoopback: opt.AllowLoopback, Timeout: opt.ConnectTimeout}
 	transport := &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us and bypass the guard
 		DialContext:           dialer.DialContext,

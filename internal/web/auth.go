@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,13 +31,14 @@ type auth struct {
 	key    []byte
 	secure bool // set the Secure flag on cookies
 
-	mu       sync.Mutex
-	limiters map[string]*rate.Limiter // login attempts per client address
+	// failures limits wrong tokens per client, whether sent as a Bearer
+	// token or through the login form.
+	failures *failureLimiter
 }
 
 func newAuth(token string, secure bool) *auth {
 	sum := sha256.Sum256([]byte("policywatch-session:" + token))
-	return &auth{token: token, key: sum[:], secure: secure, limiters: map[string]*rate.Limiter{}}
+	return &auth{token: token, key: sum[:], secure: secure, failures: newFailureLimiter(failureBurst, failureEvery)}
 }
 
 // RandomToken returns a fresh admin token.
@@ -59,9 +61,14 @@ func (a *auth) tokenMatches(given string) bool {
 
 // bearer reports a valid Authorization: Bearer header.
 func (a *auth) bearer(r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	return ok && a.tokenMatches(strings.TrimSpace(tok))
+	tok, ok := bearerToken(r)
+	return ok && a.tokenMatches(tok)
+}
+
+// bearerToken is the token of an Authorization: Bearer header, if any.
+func bearerToken(r *http.Request) (string, bool) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return strings.TrimSpace(tok), ok
 }
 
 // session returns the session id of a valid session cookie, or "".
@@ -137,22 +144,147 @@ func (a *auth) checkLoginCSRF(r *http.Request) bool {
 	return err == nil && c.Value != "" && hmac.Equal([]byte(c.Value), []byte(r.PostFormValue("csrf")))
 }
 
-// allowLogin limits login attempts per client address (5 a minute, burst 5)
-// so that the token cannot be guessed by brute force.
+// allowLogin says whether a client may try the login form's token now,
+// and counts the try against it when the token is wrong: a correct login
+// never uses up a client's allowance. The form is parsed already (its CSRF
+// token was checked). limitFailures answers a client out of tries with 429
+// and Retry-After before the form is read; this check stands for requests
+// that raced it.
 func (a *auth) allowLogin(r *http.Request) bool {
+	key := clientKey(r)
+	if a.failures.wait(key) > 0 {
+		return false
+	}
+	if !a.tokenMatches(r.PostFormValue("token")) {
+		a.failures.fail(key)
+	}
+	return true
+}
+
+// Failed authentications allowed per client: a burst of failureBurst, then
+// one more every failureEvery (5 a minute).
+const (
+	failureBurst = 5
+	failureEvery = 12 * time.Second
+)
+
+// failureLimiter is a token bucket per client that only failures spend:
+// a wrong Bearer token or a wrong token in the login form. A client that
+// runs out waits, whatever token it sends next (else the answer would tell
+// a right guess from a wrong one); clients that authenticate correctly
+// never spend anything.
+type failureLimiter struct {
+	burst int
+	every time.Duration
+	now   func() time.Time // replaceable in tests
+
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+}
+
+// maxBuckets bounds the memory a flood of addresses can take.
+const maxBuckets = 10000
+
+func newFailureLimiter(burst int, every time.Duration) *failureLimiter {
+	return &failureLimiter{burst: burst, every: every, now: time.Now, buckets: map[string]*rate.Limiter{}}
+}
+
+// wait is how long the client must wait before its next try; 0 when it
+// may try now.
+func (l *failureLimiter) wait(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return 0
+	}
+	tokens := b.TokensAt(l.now())
+	if tokens >= 1 {
+		return 0
+	}
+	return time.Duration((1 - tokens) * float64(l.every))
+}
+
+// fail spends one of the client's tries.
+func (l *failureLimiter) fail(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= maxBuckets {
+			l.sweep(now)
+		}
+		b = rate.NewLimiter(rate.Every(l.every), l.burst)
+		l.buckets[key] = b
+	}
+	b.AllowN(now, 1)
+}
+
+// sweep forgets the clients whose bucket has filled up again: they are as
+// if never seen. If that is not enough, everyone is forgotten.
+func (l *failureLimiter) sweep(now time.Time) {
+	for k, b := range l.buckets {
+		if b.TokensAt(now) >= float64(l.burst) {
+			delete(l.buckets, k)
+		}
+	}
+	if len(l.buckets) >= maxBuckets {
+		clear(l.buckets)
+	}
+}
+
+// clientKey names the client a request comes from: its IP address, or
+// the /64 network of an IPv6 address (what one subscriber gets).
+func clientKey(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	l, ok := a.limiters[host]
-	if !ok {
-		if len(a.limiters) > 10000 {
-			clear(a.limiters)
-		}
-		l = rate.NewLimiter(rate.Every(12*time.Second), 5)
-		a.limiters[host] = l
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
 	}
-	return l.Allow()
+	addr = addr.Unmap().WithZone("")
+	if addr.Is6() {
+		return netip.PrefixFrom(addr, 64).Masked().String()
+	}
+	return addr.String()
+}
+
+// limitFailures applies the failure limit to every request that presents
+// a token: a Bearer header on any route, and the login form. A client out
+// of tries gets 429 with Retry-After; otherwise a wrong Bearer token is
+// counted and the request goes on (to be refused, or served as anonymous
+// where reading is public).
+func (s *Server) limitFailures(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, isBearer := bearerToken(r)
+		isLogin := r.Method == http.MethodPost && r.URL.Path == "/login"
+		if !isBearer && !isLogin {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := clientKey(r)
+		if wait := s.auth.failures.wait(key); wait > 0 {
+			s.tooManyFailures(w, r, wait)
+			return
+		}
+		if isBearer && !s.auth.tokenMatches(tok) {
+			s.auth.failures.fail(key)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tooManyFailures answers 429: in JSON for the API, as a page otherwise.
+func (s *Server) tooManyFailures(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	secs := int((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	msg := "too many failed authentication attempts; try again in " + strconv.Itoa(secs) + "s"
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeAPIError(w, http.StatusTooManyRequests, "rate_limited", msg)
+		return
+	}
+	s.renderError(w, r, s.newPage(w, r), http.StatusTooManyRequests, msg)
 }

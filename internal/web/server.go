@@ -7,10 +7,8 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"embed"
 	"encoding/base64"
-	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -73,7 +71,8 @@ func New(store policywatch.Store, opt Options) (*Server, error) {
 		opt.Zone = chinaTime
 	}
 	s := &Server{store: store, opt: opt, auth: newAuth(opt.AdminToken, opt.SecureCookie),
-		diffs: newMemo[pairKey, textdiff.Result](256), facts: newMemo[int64, []facts.Fact](1024), log: opt.Logger}
+		diffs: newMemo[pairKey, textdiff.Result](256), facts: newMemo[int64, []facts.Fact](1024),
+		log: slog.New(quietDisconnects{opt.Logger.Handler()})}
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
@@ -87,7 +86,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(filesOnly{static}))))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
@@ -132,7 +131,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/", s.read(func(w http.ResponseWriter, r *http.Request, p *page) {
 		s.notFound(w, r, p)
 	}))
-	return securityHeaders(mux)
+	return securityHeaders(s.limitFailures(mux))
 }
 
 // securityHeaders: policy text is untrusted, so no inline script or style
@@ -148,6 +147,24 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		next.ServeHTTP(w, r)
 	}))
+}
+
+// filesOnly serves the files of an fs.FS and none of its directories: a
+// directory is not found, so http.FileServer lists none and serves no
+// index page.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := file.Stat()
+	if err != nil || info.IsDir() {
+		file.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return file, nil
 }
 
 func cacheFor(d time.Duration, next http.Handler) http.Handler {
@@ -340,9 +357,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 	case policywatch.ErrInvalid, policywatch.ErrBadURL, policywatch.ErrAlreadyExists:
 		s.renderError(w, r, p, http.StatusBadRequest, p.T("error.badrequest", err.Error()))
 	default:
-		if !errors.Is(err, context.Canceled) {
-			s.log.Error("request failed", "path", r.URL.Path, "err", err)
-		}
+		s.logRequestError(r, "request failed", "path", r.URL.Path, "err", err)
 		s.renderError(w, r, p, http.StatusInternalServerError, p.T("error.internal"))
 	}
 }
