@@ -76,6 +76,12 @@ type Store interface {
 	// are taken.
 	AcquireHostSlot(ctx context.Context, host string, limit int, holder string, ttl time.Duration) (slot int, ok bool, err error)
 	ReleaseHostSlot(ctx context.Context, host string, slot int, holder string) error
+	// Heartbeat records that worker is alive for the next ttl (a ttl of 0:
+	// it is stopping) and returns the other workers whose heartbeat has
+	// lapsed, forgetting those silent for a day. A host slot whose holder
+	// is worker, or worker followed by "/" and anything, is free as soon
+	// as worker's heartbeat lapses, whatever the ttl it was taken for.
+	Heartbeat(ctx context.Context, worker string, ttl time.Duration) (dead []string, err error)
 
 	CreateSubscription(ctx context.Context, s *Subscription) error
 	ListSubscriptions(ctx context.Context) ([]Subscription, error)

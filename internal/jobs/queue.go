@@ -13,10 +13,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -43,12 +45,21 @@ type Config struct {
 
 	Concurrency   int           // checks at a time in this process; default 4
 	HostLimit     int           // checks at a time per host across all workers; default 1
-	SlotTTL       time.Duration // how long a dead worker's host slot stays taken; default 10m
+	SlotTTL       time.Duration // the longest a host slot stays taken (its worker's heartbeat lapsing frees it sooner); default 10m
 	ScheduleEvery time.Duration // how often the leader looks for due policies; default 30s
-	RescueAfter   time.Duration // a check running this long is taken to be a dead worker's and run again; default 15m
+	RescueAfter   time.Duration // a check running this long is run again, whatever its worker (the backstop); default 15m
+	// HeartbeatEvery is how often this worker says it is alive, and looks
+	// for dead workers whose jobs to take over; default 10s.
+	HeartbeatEvery time.Duration
+	// DeadAfter is how long a worker may stay silent before its host slots
+	// are free and its running jobs are run again; default 30s (at least
+	// twice HeartbeatEvery).
+	DeadAfter time.Duration
 	// Notify makes and sends notifications; nil sends none.
 	Notify *Notifier
-	// WorkerID names this process in host slots and logs; default host-pid.
+	// WorkerID names this process in host slots, heartbeats, River's
+	// attempted_by and logs; default host-pid-random. It must differ
+	// between processes sharing a database.
 	WorkerID string
 }
 
@@ -71,9 +82,15 @@ func (c *Config) defaults() {
 	if c.RescueAfter <= 0 {
 		c.RescueAfter = 15 * time.Minute
 	}
+	if c.HeartbeatEvery <= 0 {
+		c.HeartbeatEvery = 10 * time.Second
+	}
+	if c.DeadAfter <= 0 {
+		c.DeadAfter = 30 * time.Second
+	}
+	c.DeadAfter = max(c.DeadAfter, 2*c.HeartbeatEvery)
 	if c.WorkerID == "" {
-		host, _ := os.Hostname()
-		c.WorkerID = fmt.Sprintf("%s-%d", host, os.Getpid())
+		c.WorkerID = defaultWorkerID()
 	}
 }
 
@@ -90,7 +107,11 @@ type riverClient interface {
 type Queue struct {
 	cfg    Config
 	client riverClient
+	exec   riverdriver.Executor // for putting dead workers' jobs back
 	close  func()
+
+	sweptMu sync.Mutex
+	swept   map[string]bool // dead workers with no running job left
 }
 
 // Open connects River to the database of cfg.DSN, brings River's tables up
@@ -104,6 +125,9 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &deliverWorker{q: q})
 	river.AddWorker(workers, &scheduleWorker{q: q})
 	rc := &river.Config{
+		// River records the client ID in each job's attempted_by: the
+		// worker whose heartbeat says whether a running job is alive.
+		ID:     cfg.WorkerID,
 		Logger: riverLogger(cfg.Logger),
 		Queues: map[string]river.QueueConfig{
 			QueueChecks: {MaxWorkers: cfg.Concurrency},
@@ -119,6 +143,8 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 		FetchCooldown:     5 * time.Millisecond,
 		FetchPollInterval: 250 * time.Millisecond,
 		// A check outliving RescueAfter would be run again beside itself.
+		// A dead worker's checks are run again sooner, once its heartbeat
+		// lapses (liveness.go); RescueAfter is the backstop.
 		JobTimeout:           min(5*time.Minute, cfg.RescueAfter),
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		// Finished jobs are only history; policywatch's own tables keep
@@ -157,7 +183,7 @@ func (q *Queue) openPostgres(ctx context.Context, rc *river.Config) error {
 		pool.Close()
 		return fmt.Errorf("job queue: %w", err)
 	}
-	q.client, q.close = client, pool.Close
+	q.client, q.exec, q.close = client, driver.GetExecutor(), pool.Close
 	return nil
 }
 
@@ -204,7 +230,7 @@ func (q *Queue) openSQLite(ctx context.Context, rc *river.Config) error {
 		db.Close()
 		return fmt.Errorf("job queue: %w", err)
 	}
-	q.client, q.close = client, func() { db.Close() }
+	q.client, q.exec, q.close = client, driver.GetExecutor(), func() { db.Close() }
 	return nil
 }
 
@@ -230,6 +256,11 @@ func (q *Queue) Close() { q.close() }
 // Run works jobs until ctx ends, then stops, letting running jobs finish
 // (up to a minute).
 func (q *Queue) Run(ctx context.Context) error {
+	stopBeating, err := q.heartbeat(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopBeating()
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("job queue: %w", err)
 	}
@@ -252,6 +283,11 @@ func (q *Queue) RunOnce(ctx context.Context) error {
 	if _, err := q.EnqueueDue(ctx); err != nil {
 		return err
 	}
+	stopBeating, err := q.heartbeat(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopBeating()
 	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("job queue: %w", err)
 	}

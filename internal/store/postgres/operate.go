@@ -75,14 +75,19 @@ func (s *Store) MarkChangeNotified(ctx context.Context, versionID int64) error {
 // ---- host slots ----
 
 func (s *Store) AcquireHostSlot(ctx context.Context, host string, limit int, holder string, ttl time.Duration) (int, bool, error) {
-	now := ms(time.Now())
 	// One statement per slot: each is atomic on its own, and a taken slot
-	// costs one index probe.
+	// costs one index probe. A slot is free once it expires or its
+	// holder's worker stops beating (workers.go); times are the
+	// database's, so that the workers' clocks never matter.
+	worker := workerOf(holder)
 	for i := range max(limit, 1) {
-		tag, err := s.pool.Exec(ctx, `INSERT INTO host_slots (host, slot, holder, expires_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (host, slot) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-			WHERE host_slots.expires_at <= $5`,
-			host, i, holder, now.Add(ttl), now)
+		tag, err := s.pool.Exec(ctx, `INSERT INTO host_slots (host, slot, holder, worker, expires_at)
+			VALUES ($1, $2, $3, $4, now() + $5::interval)
+			ON CONFLICT (host, slot) DO UPDATE SET holder = excluded.holder, worker = excluded.worker,
+				expires_at = excluded.expires_at
+			WHERE host_slots.expires_at <= now()
+				OR EXISTS (SELECT 1 FROM workers w WHERE w.id = host_slots.worker AND w.alive_until <= now())`,
+			host, i, holder, worker, ttl)
 		if err != nil {
 			return 0, false, err
 		}

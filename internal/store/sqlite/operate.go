@@ -71,13 +71,18 @@ func (s *Store) MarkChangeNotified(ctx context.Context, versionID int64) error {
 
 func (s *Store) AcquireHostSlot(ctx context.Context, host string, limit int, holder string, ttl time.Duration) (int, bool, error) {
 	now := time.Now()
+	worker := workerOf(holder)
 	slot, ok := 0, false
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		for i := range max(limit, 1) {
-			res, err := tx.ExecContext(ctx, `INSERT INTO host_slots (host, slot, holder, expires_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (host, slot) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-				WHERE host_slots.expires_at <= ?`,
-				host, i, holder, now.Add(ttl).UnixMilli(), now.UnixMilli())
+			// A slot is free once it expires or its holder's worker stops
+			// beating (workers.go).
+			res, err := tx.ExecContext(ctx, `INSERT INTO host_slots (host, slot, holder, worker, expires_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (host, slot) DO UPDATE SET holder = excluded.holder, worker = excluded.worker,
+					expires_at = excluded.expires_at
+				WHERE host_slots.expires_at <= ?
+					OR EXISTS (SELECT 1 FROM workers w WHERE w.id = host_slots.worker AND w.alive_until <= ?)`,
+				host, i, holder, worker, now.Add(ttl).UnixMilli(), now.UnixMilli(), now.UnixMilli())
 			if err != nil {
 				return err
 			}

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"Reextraction", testReextraction},
 		{"PendingChanges", testPendingChanges},
 		{"HostSlots", testHostSlots},
+		{"Heartbeats", testHeartbeats},
 		{"Subscriptions", testSubscriptions},
 		{"Deliveries", testDeliveries},
 	}
