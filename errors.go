@@ -24,6 +24,7 @@ const (
 	ErrSuspicious    ErrorClass = "suspicious"     // text shrank sharply; held for confirmation
 	ErrRender        ErrorClass = "render"         // headless browser failed or is missing
 	ErrExtract       ErrorClass = "extract"        // content could not be turned into text
+	ErrUnreadable    ErrorClass = "unreadable"     // binary or garbled bytes: an image, an archive, noise, not text
 	ErrUnsupported   ErrorClass = "unsupported"    // content type we cannot read
 	ErrNotFound      ErrorClass = "not_found"      // no such policy or version
 	ErrInvalid       ErrorClass = "invalid"        // bad input from the user

@@ -170,6 +170,11 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"add", "file:///etc/passwd", "--name", "x", "--platform", "y"}, // not http
 		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--render", "magic"},
 		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--every", "often"},
+		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--every", "1ms"},  // stored as 0 once
+		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--every", "0.4s"}, // the same
+		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--every", "400d"}, // beyond a year
+		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--select", "div[[["},
+		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--remove", ".ok", "--remove", "p:nth-child("},
 		{"add", "https://a.example/p", "--name", "x", "--platform", "y", "--format", "xml"},
 		{"add"},
 		{"check"},
@@ -179,6 +184,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"show", "-3"},
 		{"import", "--name", "x", "--platform", "y", "f.txt"},                         // no --date
 		{"import", "--name", "x", "--platform", "y", "--date", "31/12/2025", "f.txt"}, // bad date
+		{"import", "--name", "x", "--platform", "y", "--date", "9999-12-31", "f.txt"}, // the future
+		{"import", "--name", "x", "--platform", "y", "--date", "0001-01-01", "f.txt"}, // before the web
 		{"frobnicate"},
 		{"list", "--bogus"},
 	}

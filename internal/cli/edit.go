@@ -73,7 +73,7 @@ func (a *app) editCommand() *cobra.Command {
 				}
 			}
 			if changed("every") {
-				if p.Interval, err = parseEvery(every); err != nil {
+				if p.Interval, err = policywatch.ParseInterval(every); err != nil {
 					return usagef("--every: %v", err)
 				}
 			}
@@ -87,6 +87,9 @@ func (a *app) editCommand() *cobra.Command {
 			}
 			if resume {
 				p.Status = policywatch.StatusActive
+			}
+			if err := p.Validate(); err != nil {
+				return usageError{err}
 			}
 			if err := st.UpdatePolicy(cmd.Context(), p); err != nil {
 				return err

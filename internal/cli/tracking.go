@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/jsonview"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/track"
@@ -65,21 +64,11 @@ func (a *app) addCommand() *cobra.Command {
 }
 
 func newPolicyFromFlags(url, name, platform, sel string, remove []string, render, every, kind string) (*policywatch.Policy, error) {
-	url = strings.TrimSpace(url)
-	if err := fetch.CheckURL(url); err != nil {
-		return nil, usageError{err}
-	}
-	if strings.TrimSpace(name) == "" {
-		return nil, usagef("--name is required")
-	}
-	if strings.TrimSpace(platform) == "" {
-		return nil, usagef("--platform is required")
-	}
 	mode, err := policywatch.ParseRenderMode(render)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	interval, err := parseEvery(every)
+	interval, err := policywatch.ParseInterval(every)
 	if err != nil {
 		return nil, usagef("--every: %v", err)
 	}
@@ -87,10 +76,17 @@ func newPolicyFromFlags(url, name, platform, sel string, remove []string, render
 	if err != nil {
 		return nil, usageError{err}
 	}
-	return &policywatch.Policy{
-		Name: strings.TrimSpace(name), Platform: strings.TrimSpace(platform), URL: url, Kind: k,
+	p := &policywatch.Policy{
+		Name: strings.TrimSpace(name), Platform: strings.TrimSpace(platform), URL: strings.TrimSpace(url), Kind: k,
 		Select: sel, Remove: remove, Render: mode, Interval: interval,
-	}, nil
+	}
+	if p.URL == "" {
+		return nil, usagef("a policy to check needs its URL")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, usageError{err}
+	}
+	return p, nil
 }
 
 func exactArgs(n int, what string) cobra.PositionalArgs {
@@ -382,6 +378,9 @@ captured just before it is not recorded again.`,
 			at, err := parseDate(date)
 			if err != nil {
 				return err
+			}
+			if err := policywatch.CheckCapturedAt(at, time.Now()); err != nil {
+				return usagef("--date: %v", err)
 			}
 			body, err := os.ReadFile(args[0])
 			if err != nil {

@@ -54,6 +54,7 @@ type ShellSignals struct {
 	Scripts         int  // <script> elements
 	AppRoot         bool // a mount point such as <div id="app"> or <div id="root">
 	NoScriptWarning bool // a <noscript> asking to enable JavaScript
+	Challenge       int  // captcha or anti-bot widgets and scripts (reCAPTCHA, GeeTest, slide-to-verify …)
 }
 
 // Scripted reports whether the page relies on script at all.
@@ -71,16 +72,33 @@ func (r Result) LooksScriptRendered() bool {
 
 // Extract reduces a document to structured text.
 func Extract(ctx context.Context, in Input) (Result, error) {
-	switch DetectFormat(in.ContentType, in.Name, in.Body) {
+	format := DetectFormat(in.ContentType, in.Name, in.Body)
+	if format == FormatHTML || format == FormatText {
+		// Called a page or text, and yet an image, an archive or noise.
+		if kind := binaryKind(in.Body); kind != "" {
+			return Result{}, policywatch.Errorf(policywatch.ErrUnreadable, "the content is %s, not a page", kind)
+		}
+	}
+	switch format {
 	case FormatPDF:
-		return extractPDF(ctx, in.Body)
+		res, err := extractPDF(ctx, in.Body)
+		if err == nil {
+			err = checkReadable("PDF's text", res.Text)
+		}
+		return res, err
 	case FormatHTML:
 		src, enc := Decode(in.Body, in.ContentType)
+		if err := checkReadable("page", src); err != nil {
+			return Result{}, err
+		}
 		res, err := extractHTML(src, in)
 		res.Charset = enc
 		return res, err
 	case FormatText:
 		src, enc := Decode(in.Body, in.ContentType)
+		if err := checkReadable("text", src); err != nil {
+			return Result{}, err
+		}
 		return Result{Text: normalize.Clean(src), Format: FormatText, Charset: enc}, nil
 	}
 	return Result{}, policywatch.Errorf(policywatch.ErrUnsupported,

@@ -364,3 +364,21 @@ func BenchmarkExtractCAPP130(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(pages)), "ms/policy")
 }
+
+// TestPrintDebrisDropped: what a browser's print dialog writes on every
+// page (the file's address, the date) goes, on one page as on many.
+func TestPrintDebrisDropped(t *testing.T) {
+	for name, in := range map[string]string{
+		"one page": "2025/12/1 22:05 隐私政策\n我们会收集您的手机号码。\nfile:///C:/Users/me/Downloads/privacy.html 1/1\n",
+		"two pages": "12/1/25, 10:05 PM 隐私政策\n我们会收集您的手机号码。\nfile:///home/me/privacy.html 1/2\n\f" +
+			"12/1/25, 10:05 PM 隐私政策\n我们不会出售您的个人信息。\nfile:///home/me/privacy.html 2/2\n",
+	} {
+		got := RepairPDFText(in)
+		if strings.Contains(got, "file:") || strings.Contains(got, "22:05") || strings.Contains(got, "10:05") {
+			t.Errorf("%s: print debris left:\n%s", name, got)
+		}
+		if !strings.Contains(got, "我们会收集您的手机号码。") {
+			t.Errorf("%s: the text went too:\n%s", name, got)
+		}
+	}
+}

@@ -450,6 +450,12 @@ func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
 // runeCount is utf8.RuneCountInString, named for readability at call sites.
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
 
+// challengeMarkup names the widgets and scripts of captchas and anti-bot
+// challenges: reCAPTCHA, hCaptcha, Cloudflare Turnstile and its challenge
+// platform, GeeTest, Alibaba's no-captcha slider, NetEase Yidun, Tencent
+// captcha, Baidu and generic slide-to-verify widgets.
+var challengeMarkup = regexp.MustCompile(`(?i)captcha|geetest|turnstile|challenge-platform|cf-chl|__cf_chl|nc_wrapper|nc-container|noCaptcha|yidun|tcaptcha|turing\.captcha|slide-?verify|slider-?verify|verify-?slider|waf_captcha|punish`)
+
 // appRoots are the mount points of common script frameworks.
 var appRoots = cascadia.MustCompile("#app, #root, #__next, #__nuxt, #___gatsby, [data-reactroot], [ng-version], [ng-app], [data-v-app]")
 
@@ -460,6 +466,14 @@ func readShellSignals(doc *goquery.Document) ShellSignals {
 		Scripts: doc.Find("script").Length(),
 		AppRoot: doc.FindMatcher(appRoots).Length() > 0,
 	}
+	doc.Find("script[src], iframe[src], div[id], div[class], form[action]").Each(func(_ int, n *goquery.Selection) {
+		for _, attr := range []string{"src", "id", "class", "action"} {
+			if v, ok := n.Attr(attr); ok && challengeMarkup.MatchString(v) {
+				s.Challenge++
+				return
+			}
+		}
+	})
 	doc.Find("noscript").EachWithBreak(func(_ int, n *goquery.Selection) bool {
 		t := strings.ToLower(n.Text())
 		if strings.Contains(t, "javascript") || strings.Contains(t, "js") {

@@ -62,12 +62,24 @@ var pageNumber = regexp.MustCompile(`(?i)^\s*(第\s*\d+\s*页(\s*[/／,，]?\s*�
 // page boundaries are unknown, where "12" alone might be content.
 var strictPageNumber = regexp.MustCompile(`(?i)^\s*(第\s*\d+\s*页(\s*[/／,，]?\s*共\s*\d+\s*页)?|[-–—]\s*\d+\s*[-–—]|page\s+\d+(\s+of\s+\d+)?|\d+\s+of\s+\d+)\s*$`)
 
+// printDebris matches what a browser's print dialog writes at the top or
+// bottom of every page: the file's address (file:///…), or a page's URL
+// followed by "1/3", and the print date and time.
+var printDebris = regexp.MustCompile(`(?i)^\s*(file:///\S*.*|(https?|file)://\S+\s+\d+\s*/\s*\d+|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?\s+\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|上午|下午)?.*)\s*$`)
+
 const zoneLines = 2 // lines at the top and bottom of a page that may be running
 
 // dropRunningLines blanks page numbers and lines repeated at the top or
 // bottom of most pages (running headers and footers). Digits are ignored
 // when comparing, so "第1页/共8页" and "第2页/共8页" are the same footer.
 func dropRunningLines(pages [][]string) {
+	for _, p := range pages {
+		for _, i := range zone(p) {
+			if printDebris.MatchString(p[i]) {
+				p[i] = ""
+			}
+		}
+	}
 	if len(pages) < 2 {
 		for _, p := range pages {
 			for i, l := range p {

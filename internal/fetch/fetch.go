@@ -5,6 +5,7 @@
 package fetch
 
 import (
+	"bytes"
 	"compress/flate"
 	"context"
 	"crypto/sha256"
@@ -104,6 +105,7 @@ type Response struct {
 	Duration     time.Duration
 
 	retryAfter string // of the last attempt, for the retry decision
+	challenge  bool   // an error answer that is an anti-bot challenge
 }
 
 // Client fetches pages. It is safe for concurrent use.
@@ -155,6 +157,11 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*Response, error) {
 		if err == nil && resp.Status < 400 {
 			resp.Attempts, resp.Duration = attempt, time.Since(start)
 			return resp, nil
+		}
+		if err == nil && resp.challenge {
+			// Asking again only meets the same challenge.
+			return nil, policywatch.Errorf(policywatch.ErrBotWall,
+				"the site answered with a bot check (HTTP %d, an anti-bot challenge), not the policy", resp.Status)
 		}
 		wait, retry := c.retryAfter(resp, err, attempt)
 		if !retry {
@@ -243,6 +250,21 @@ func finalError(resp *Response, err error, attempts int) error {
 	return policywatch.Errorf(class, "HTTP %d %s%s", resp.Status, http.StatusText(resp.Status), tries)
 }
 
+// challenged reports an error answer that is an anti-bot challenge: a
+// Cloudflare challenge says so in cf-mitigated, others in their markup.
+func challenged(h http.Header, body []byte) bool {
+	if strings.EqualFold(h.Get("Cf-Mitigated"), "challenge") {
+		return true
+	}
+	lower := bytes.ToLower(body)
+	for _, mark := range [][]byte{[]byte("challenge-platform"), []byte("cf-chl"), []byte("__cf_chl"), []byte("captcha")} {
+		if bytes.Contains(lower, mark) {
+			return true
+		}
+	}
+	return false
+}
+
 // once makes one request and reads its body.
 func (c *Client) once(ctx context.Context, req Request) (resp *Response, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
@@ -281,9 +303,10 @@ func (c *Client) once(ctx context.Context, req Request) (resp *Response, err err
 		return resp, nil
 	}
 	if hresp.StatusCode >= 400 {
-		// The body of an error page is not needed; drain a little so the
-		// connection can be reused.
-		_, _ = io.CopyN(io.Discard, hresp.Body, 64<<10)
+		// The body of an error page is read no further than it takes to
+		// tell a bot check, and the connection can be reused.
+		head, _ := io.ReadAll(io.LimitReader(hresp.Body, 64<<10))
+		resp.challenge = challenged(hresp.Header, head)
 		return resp, nil
 	}
 	if hresp.ContentLength > c.opt.MaxBody {
@@ -378,19 +401,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 }
 
 // CheckURL accepts absolute http and https URLs only.
-func CheckURL(raw string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return policywatch.Errorf(policywatch.ErrBadURL, "invalid URL %q: %v", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return policywatch.Errorf(policywatch.ErrBadURL, "invalid URL %q: only http and https are fetched", raw)
-	}
-	if u.Hostname() == "" {
-		return policywatch.Errorf(policywatch.ErrBadURL, "invalid URL %q: no host", raw)
-	}
-	return nil
-}
+func CheckURL(raw string) error { return policywatch.CheckURL(raw) }
 
 // classify turns transport errors into classed, readable errors.
 func classify(err error, timeout time.Duration) error {

@@ -37,6 +37,9 @@ func (c *Checker) Import(ctx context.Context, req ImportRequest) (ImportOutcome,
 			return ImportOutcome{}, err
 		}
 	}
+	if err := policywatch.CheckCapturedAt(req.CapturedAt, c.opt.Now()); err != nil {
+		return ImportOutcome{}, err
+	}
 	res, err := extract.Extract(ctx, extract.Input{Body: req.Body, Name: req.FileName})
 	if err != nil {
 		return ImportOutcome{}, err
@@ -53,6 +56,9 @@ func (c *Checker) Import(ctx context.Context, req ImportRequest) (ImportOutcome,
 	if policywatch.IsClass(err, policywatch.ErrNotFound) {
 		p = &policywatch.Policy{Platform: req.Platform, Name: req.Name, URL: req.URL, Kind: policywatch.KindPrivacy,
 			Render: policywatch.RenderAuto, Interval: policywatch.DefaultInterval}
+		if err = p.Validate(); err != nil {
+			return out, err
+		}
 		if err = c.store.CreatePolicy(ctx, p); err != nil {
 			return out, err
 		}

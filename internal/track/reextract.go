@@ -47,7 +47,7 @@ func (c *Checker) Reextract(ctx context.Context, policyID int64) (ReextractResul
 			continue
 		}
 		nv, norm, key := newVersion(out.Text, v.CapturedAt)
-		if err := judge(norm, key, out.Title, c.opt.MinChars); err != nil {
+		if err := judge(page{norm: norm, key: key, title: out.Title, challenge: out.Shell.Challenge}, c.opt.MinChars); err != nil {
 			res.Unusable++
 			c.opt.Logger.Warn("re-extraction rejected", "policy", policyID, "version", v.ID, "err", err)
 			continue

@@ -262,7 +262,8 @@ func (r *run) do(ctx context.Context) (*policywatch.CheckRecord, error) {
 			// A bot check served to plain HTTP is what to report when
 			// the browser could not get past it either (or is absent).
 			norm := normalize.Text(shell.Text)
-			if wall := judge(norm, normalize.KeyOfText(norm), shell.Title, r.c.opt.MinChars); policywatch.IsClass(wall, policywatch.ErrBotWall) {
+			if wall := judge(page{norm: norm, key: normalize.KeyOfText(norm), title: shell.Title, challenge: shell.Shell.Challenge},
+				r.c.opt.MinChars); policywatch.IsClass(wall, policywatch.ErrBotWall) {
 				return nil, wall
 			}
 			return nil, err
@@ -272,7 +273,11 @@ func (r *run) do(ctx context.Context) (*policywatch.CheckRecord, error) {
 		}
 	}
 	v, norm, key := newVersion(res.Text, r.start)
-	if err := judge(norm, key, res.Title, r.c.opt.MinChars); err != nil {
+	pg := page{norm: norm, key: key, title: res.Title, challenge: res.Shell.Challenge}
+	if latest != nil {
+		pg.prevChars = latest.Chars
+	}
+	if err := judge(pg, r.c.opt.MinChars); err != nil {
 		return nil, err
 	}
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/fetch"
 )
 
 // ---- login ----
@@ -106,20 +105,15 @@ func (s *Server) editPolicyForm(w http.ResponseWriter, r *http.Request, p *page)
 	s.render(w, r, http.StatusOK, "policy_form", p)
 }
 
-// readPolicyForm applies the posted form to pol.
+// readPolicyForm applies the posted form to pol and checks the result by
+// the policy's own rules (a new policy also needs a URL to check).
 func readPolicyForm(r *http.Request, pol *policywatch.Policy) error {
 	pol.Name = strings.TrimSpace(r.PostFormValue("name"))
 	pol.Platform = strings.TrimSpace(r.PostFormValue("platform"))
-	rawURL := strings.TrimSpace(r.PostFormValue("url"))
-	if pol.Name == "" || pol.Platform == "" {
-		return policywatch.Errorf(policywatch.ErrInvalid, "name and platform are required")
+	pol.URL = strings.TrimSpace(r.PostFormValue("url"))
+	if pol.URL == "" && pol.ID == 0 {
+		return policywatch.Errorf(policywatch.ErrBadURL, "a policy to check needs its URL")
 	}
-	if rawURL != "" || pol.ID == 0 {
-		if err := fetch.CheckURL(rawURL); err != nil {
-			return err
-		}
-	}
-	pol.URL = rawURL
 	var err error
 	if pol.Kind, err = policywatch.ParseKind(r.PostFormValue("kind")); err != nil {
 		return &policywatch.Error{Class: policywatch.ErrInvalid, Message: err.Error()}
@@ -137,25 +131,16 @@ func readPolicyForm(r *http.Request, pol *policywatch.Policy) error {
 			pol.Remove = append(pol.Remove, line)
 		}
 	}
-	return nil
+	return pol.Validate()
 }
 
-// parseInterval reads 24h, 30m or 7d; empty means the default.
+// parseInterval reads 24h, 30m or 7d (policywatch.ParseInterval); empty
+// means the default.
 func parseInterval(v string) (time.Duration, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return policywatch.DefaultInterval, nil
 	}
-	if days, ok := strings.CutSuffix(v, "d"); ok {
-		if n, err := strconv.Atoi(days); err == nil && n > 0 {
-			return time.Duration(n) * 24 * time.Hour, nil
-		}
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < time.Minute {
-		return 0, policywatch.Errorf(policywatch.ErrInvalid, "check interval %q: want e.g. 24h or 7d (at least 1m)", v)
-	}
-	return d, nil
+	return policywatch.ParseInterval(v)
 }
 
 func (s *Server) createPolicy(w http.ResponseWriter, r *http.Request, p *page) {

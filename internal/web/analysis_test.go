@@ -294,3 +294,19 @@ func TestStaleAnalysisMadeAnew(t *testing.T) {
 		t.Errorf("the stored analysis is not made anew: %v %+v", err, as)
 	}
 }
+
+// TestAPIRefusesBadPolicies: the API applies the policy's own rules: an
+// interval under a minute or a selector that does not parse is refused.
+func TestAPIRefusesBadPolicies(t *testing.T) {
+	f := newFixture(t, Options{})
+	for _, body := range []string{
+		`{"url": "https://a.example/p", "name": "n", "platform": "p", "every": "1ms"}`,
+		`{"url": "https://a.example/p", "name": "n", "platform": "p", "every": "0.4s"}`,
+		`{"url": "https://a.example/p", "name": "n", "platform": "p", "select": "div[[["}`,
+		`{"url": "https://a.example/p", "name": "n", "platform": "p", "remove": ["p:nth-child("]}`,
+	} {
+		if code, obj, _ := apiDo(t, f, "POST", "/api/v1/policies", testToken, body); code != http.StatusBadRequest || obj["error"] == nil {
+			t.Errorf("%s: %d %v", body, code, obj)
+		}
+	}
+}

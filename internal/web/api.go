@@ -7,7 +7,6 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
-	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/jsonview"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/textdiff"
@@ -265,13 +264,10 @@ func (in policyInput) apply(p *policywatch.Policy) error {
 			return policywatch.Errorf(policywatch.ErrInvalid, "status %q: want active or paused", *in.Status)
 		}
 	}
-	if p.Name == "" || p.Platform == "" {
-		return policywatch.Errorf(policywatch.ErrInvalid, "name and platform are required")
+	if p.URL == "" && p.ID == 0 {
+		return policywatch.Errorf(policywatch.ErrBadURL, "a policy to check needs its URL")
 	}
-	if p.URL != "" || p.ID == 0 {
-		return fetch.CheckURL(p.URL)
-	}
-	return nil
+	return p.Validate()
 }
 
 func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) (any, error) {
