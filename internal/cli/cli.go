@@ -129,7 +129,7 @@ Environment:
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.db, "db", "", "database DSN: a SQLite file path (default ./policywatch.db) or a postgres:// URL (env POLICYWATCH_DB)")
-	pf.Bool("allow-private", false, "allow fetching loopback and private addresses (env POLICYWATCH_ALLOW_PRIVATE)")
+	pf.Bool("allow-private", false, "allow fetching loopback and private addresses, never cloud metadata (env POLICYWATCH_ALLOW_PRIVATE: 1, 0 or loopback)")
 	pf.String("log-level", "", "debug, info, warn or error (env POLICYWATCH_LOG)")
 
 	root.AddCommand(
@@ -175,6 +175,8 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	if cmd.Flags().Changed("allow-private") {
 		cfg.AllowPrivate, _ = cmd.Flags().GetBool("allow-private")
+		// The flag says yes or no outright; it overrides loopback from the environment too.
+		cfg.AllowLoopback = cfg.AllowPrivate
 	}
 	if lvl, _ := cmd.Flags().GetString("log-level"); lvl != "" {
 		cfg.LogLevel = lvl

@@ -66,8 +66,8 @@ var envVars = []struct{ name, help string }{
 	{"POLICYWATCH_BASE_URL", "the web UI's address, for links in feeds and notifications, e.g. https://pw.example.org"},
 	{"POLICYWATCH_SMTP_URL", "mail server for --email subscriptions: smtp://user:pass@host:587?from=pw@example.org"},
 	{"POLICYWATCH_SCHEDULE_EVERY", "how often workers look for due policies (default 30s)"},
-	{"POLICYWATCH_RESCUE_AFTER", "a check running longer is taken to be a dead worker's and run again (default 15m)"},
-	{"POLICYWATCH_SLOT_TTL", "a dead worker's hold on a host frees itself after this (default 10m)"},
+	{"POLICYWATCH_RESCUE_AFTER", "backstop: a running check whose worker still beats is run again only after this (default 15m); a dead worker's checks are taken up within about 40s"},
+	{"POLICYWATCH_SLOT_TTL", "the longest any hold on a host lasts (default 10m); a dead worker's holds free within about 40s"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {

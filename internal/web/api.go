@@ -50,7 +50,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, h apiHandler) 
 		case policywatch.ErrAlreadyExists:
 			status = http.StatusConflict
 		default:
-			s.log.Error("api", "path", r.URL.Path, "err", err)
+			s.logRequestError(r, "api", "path", r.URL.Path, "err", err)
 		}
 		msg := err.Error()
 		if status == http.StatusInternalServerError {

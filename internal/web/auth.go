@@ -286,5 +286,6 @@ func (s *Server) tooManyFailures(w http.ResponseWriter, r *http.Request, wait ti
 		writeAPIError(w, http.StatusTooManyRequests, "rate_limited", msg)
 		return
 	}
-	s.renderError(w, r, s.newPage(w, r), http.StatusTooManyRequests, msg)
+	p := s.newPage(w, r)
+	s.renderError(w, r, p, http.StatusTooManyRequests, p.T("error.toomanyfailures", secs))
 }
