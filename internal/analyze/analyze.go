@@ -15,6 +15,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -246,11 +247,11 @@ func sumEdits(cs []Change) []EditorialEdit {
 			}
 			out[i].Count += e.Count
 			for _, item := range e.Items {
-				if !contains(out[i].Items, item) {
+				if !slices.Contains(out[i].Items, item) {
 					out[i].Items = append(out[i].Items, item)
 				}
 			}
-			if !containsInt(out[i].Changes, c.ID) {
+			if !slices.Contains(out[i].Changes, c.ID) {
 				out[i].Changes = append(out[i].Changes, c.ID)
 			}
 		}
@@ -259,24 +260,6 @@ func sumEdits(cs []Change) []EditorialEdit {
 		sort.Ints(out[i].Changes)
 	}
 	return out
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // rightsLeft are the rights the new version states, less those the rules
@@ -293,7 +276,7 @@ func rightsLeft(inv *facts.Inventory, cs []Change) []string {
 	}
 	out := []string{}
 	for _, f := range inv.Facts {
-		if f.Type == facts.Right && !removed[f.Value] && !removed[f.Canonical] && !contains(out, f.Canonical) {
+		if f.Type == facts.Right && !removed[f.Value] && !removed[f.Canonical] && !slices.Contains(out, f.Canonical) {
 			out = append(out, f.Canonical)
 		}
 	}

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -143,7 +144,7 @@ func (w words) reasonText(c Change, code string, rs []Reason) string {
 	values := func() string {
 		var vs []string
 		for _, r := range rs {
-			if r.Value != "" && !contains(vs, r.Value) {
+			if r.Value != "" && !slices.Contains(vs, r.Value) {
 				vs = append(vs, r.Value)
 			}
 		}
@@ -235,7 +236,7 @@ func elsewhereValues(c Change) []string {
 	var out []string
 	for _, fs := range [][]facts.Fact{c.Facts.Added, c.Facts.Removed} {
 		for _, f := range fs {
-			if f.Elsewhere > 0 && !isContact(f.Type) && f.Type != facts.DateUpdated && f.Type != facts.DateEffective && !contains(out, f.Value) {
+			if f.Elsewhere > 0 && !isContact(f.Type) && f.Type != facts.DateUpdated && f.Type != facts.DateEffective && !slices.Contains(out, f.Value) {
 				out = append(out, f.Value)
 			}
 		}
@@ -267,7 +268,7 @@ func roleKey(role string) string {
 func uniq(xs []string) []string {
 	var out []string
 	for _, x := range xs {
-		if !contains(out, x) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
@@ -351,11 +352,11 @@ func (w words) conclusion(r *Report) string {
 		return w.lost(r, w.t("conclusion.substantive"))
 	}
 	options := []string{}
-	if contains(r.Rights, "撤回同意") {
+	if slices.Contains(r.Rights, "撤回同意") {
 		options = append(options, w.t("right.撤回同意"))
 	}
 	options = append(options, w.t("conclusion.optout"))
-	if contains(r.Rights, "注销账号") {
+	if slices.Contains(r.Rights, "注销账号") {
 		options = append(options, w.t("right.注销账号"))
 	}
 	last := options[len(options)-1]
@@ -371,7 +372,7 @@ func (w words) lost(r *Report, text string) string {
 	var gone []string
 	for _, c := range r.Changes {
 		for _, reason := range c.Reasons {
-			if reason.Code == "right_removed" && !contains(gone, reason.Value) {
+			if reason.Code == "right_removed" && !slices.Contains(gone, reason.Value) {
 				gone = append(gone, reason.Value)
 			}
 		}
@@ -593,7 +594,7 @@ func sensitiveItems(items []string) []string {
 	var out []string
 	for _, it := range items {
 		for _, f := range facts.Take(it).All {
-			if f.Type == facts.PI && f.IsSensitive() && !contains(out, f.Value) {
+			if f.Type == facts.PI && f.IsSensitive() && !slices.Contains(out, f.Value) {
 				out = append(out, f.Value)
 			}
 		}

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -399,7 +400,7 @@ func (a *analysis) ruleWays(c *Change, v *verdict) {
 			continue
 		}
 		for _, w := range f.Ways {
-			if !contains(newWays, w) && isChannel(w) && !hasReasonFrom(v.reasons, "right_way_removed", w) {
+			if !slices.Contains(newWays, w) && isChannel(w) && !hasReasonFrom(v.reasons, "right_way_removed", w) {
 				v.widen++
 				v.raise(LevelSubstantive, Reason{Code: "right_way_removed", Value: f.Value, From: w})
 			}

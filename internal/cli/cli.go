@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -182,8 +181,6 @@ func (a *app) setup(cmd *cobra.Command) error {
 		cfg.LogLevel = lvl
 	}
 	a.cfg = cfg
-	// Every date shown or read without a zone uses the configured one.
-	time.Local = cfg.Zone
 	a.logger, err = newLogger(a.stderr, cfg.LogLevel, cfg.LogFormat)
 	if err != nil {
 		return usageError{err}

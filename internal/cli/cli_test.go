@@ -249,7 +249,8 @@ func TestImportCommand(t *testing.T) {
 	if len(versions) != 2 || versions[0]["id"] != first["version_id"] {
 		t.Fatalf("versions: %v", versions)
 	}
-	want := time.Date(2025, 11, 10, 21, 38, 0, 0, time.Local).UTC().Format(time.RFC3339)
+	// Dates without a zone are read in the configured one, Beijing time by default.
+	want := time.Date(2025, 11, 10, 13, 38, 0, 0, time.UTC).Format(time.RFC3339)
 	if versions[0]["captured_at"] != want {
 		t.Errorf("captured_at %v, want %s", versions[0]["captured_at"], want)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"strconv"
@@ -44,7 +45,8 @@ type llmConfig struct {
 
 func (l llmConfig) enabled() bool { return l.APIKey != "" || l.BaseURL != "" }
 
-// envVars documents every variable read here, for --help and the README.
+// envVars documents every variable the program reads, for --help and the
+// README (TestEveryVariableInHelp keeps it whole).
 var envVars = []struct{ name, help string }{
 	{"POLICYWATCH_DB", "database: a SQLite file path (default ./policywatch.db) or a postgres:// URL"},
 	{"POLICYWATCH_ALLOW_PRIVATE", "off by default; 1 allows fetching loopback and private addresses, loopback only 127.0.0.0/8 and ::1 (tests); cloud metadata and link-local addresses are always refused"},
@@ -68,6 +70,11 @@ var envVars = []struct{ name, help string }{
 	{"POLICYWATCH_SCHEDULE_EVERY", "how often workers look for due policies (default 30s)"},
 	{"POLICYWATCH_RESCUE_AFTER", "backstop: a running check whose worker still beats is run again only after this (default 15m); a dead worker's checks are taken up within about 40s"},
 	{"POLICYWATCH_SLOT_TTL", "the longest any hold on a host lasts (default 10m); a dead worker's holds free within about 40s"},
+	{"POLICYWATCH_ADMIN_TOKEN", "serve: the token for writes and login (default: a random one printed at start)"},
+	{"POLICYWATCH_REQUIRE_LOGIN", "serve: 1 requires login for reading too (as --require-login)"},
+	{"POLICYWATCH_SECURE_COOKIE", "serve: 1 marks cookies Secure, when served over HTTPS (as --secure-cookie)"},
+	{"POLICYWATCH_PDFTOTEXT", "the pdftotext binary for PDF policies (default: pdftotext on PATH, from poppler-utils)"},
+	{"NO_COLOR", "any value turns off colour in diff's terminal output"},
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -75,8 +82,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DB:         getenv("POLICYWATCH_DB"),
 		UserAgent:  getenv("POLICYWATCH_USER_AGENT"),
 		ChromePath: getenv("CHROME_PATH"),
-		LogLevel:   orDefault(getenv("POLICYWATCH_LOG"), "warn"),
-		LogFormat:  orDefault(getenv("POLICYWATCH_LOG_FORMAT"), "text"),
+		LogLevel:   cmp.Or(getenv("POLICYWATCH_LOG"), "warn"),
+		LogFormat:  cmp.Or(getenv("POLICYWATCH_LOG_FORMAT"), "text"),
 	}
 	c.LLM = llmConfig{APIKey: getenv("POLICYWATCH_LLM_API_KEY"), BaseURL: getenv("POLICYWATCH_LLM_BASE_URL"), Model: getenv("POLICYWATCH_LLM_MODEL")}
 	var err error
@@ -148,13 +155,6 @@ func loadZone(name string) (*time.Location, error) {
 		return nil, fmt.Errorf("POLICYWATCH_TZ=%q: unknown time zone", name)
 	}
 	return loc, nil
-}
-
-func orDefault(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
 }
 
 func parseBool(name, v string) (bool, error) {

@@ -2,6 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -69,4 +73,45 @@ func TestAllowPrivateLoopbackCheck(t *testing.T) {
 	if code := e.runJSON(&checks, "check", id); code != 0 || len(checks) != 1 || checks[0]["result"] != "first" {
 		t.Fatalf("loopback: exit %d %v", code, checks)
 	}
+}
+
+// TestEveryVariableInHelp: every POLICYWATCH_ variable the program's own
+// code reads is in the --help table; variables of tests only are not.
+func TestEveryVariableInHelp(t *testing.T) {
+	root := filepath.Join("..", "..")
+	named := regexp.MustCompile(`"(POLICYWATCH_[A-Z_]+)"`)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == ".git") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range named.FindAllStringSubmatch(string(src), -1) {
+			if testOnly[m[1]] {
+				continue
+			}
+			if !strings.Contains(envHelp(), m[1]) {
+				t.Errorf("%s reads %s, which --help does not list", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testOnly are variables read by test helpers and scripts, not by the program.
+var testOnly = map[string]bool{
+	"POLICYWATCH_SHARED": true, "POLICYWATCH_TEST_AS_CLI": true, "POLICYWATCH_TEST_DB": true,
+	"POLICYWATCH_TEST_POSTGRES": true, "POLICYWATCH_TEST_WORKER": true, "POLICYWATCH_WRITE_PAIR": true,
+	"POLICYWATCH_SCREENSHOTS": true,
 }

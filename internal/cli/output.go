@@ -36,12 +36,12 @@ func writeCompactLine(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// localTime renders a time for people: local zone, minutes.
-func localTime(t time.Time) string {
+// localTime renders a time for people: in the configured zone, to the minute.
+func localTime(t time.Time, zone *time.Location) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.In(zone).Format("2006-01-02 15:04")
 }
 
 // table prints aligned columns, counting CJK characters as two columns

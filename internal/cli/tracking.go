@@ -137,7 +137,7 @@ func (a *app) listCommand() *cobra.Command {
 					lastErr = truncate(fmt.Sprintf("[%s] %s", p.LastErrorClass, p.LastError), 70)
 				}
 				t.row(fmt.Sprint(p.ID), truncate(p.Platform, 16), truncate(p.Name, 28), fmt.Sprint(p.Versions),
-					localTime(p.LastCheckedAt), localTime(p.LastChangedAt), string(p.Status), lastErr)
+					localTime(p.LastCheckedAt, a.cfg.Zone), localTime(p.LastChangedAt, a.cfg.Zone), string(p.Status), lastErr)
 			}
 			t.write(a.stdout)
 			return nil
@@ -312,7 +312,7 @@ func (a *app) versionsCommand() *cobra.Command {
 			var t table
 			t.row("ID", "CAPTURED", "CHARS", "SHA256", "SOURCE")
 			for _, v := range versions {
-				t.row(fmt.Sprint(v.ID), localTime(v.CapturedAt), fmt.Sprint(v.Chars), v.SHA256[:12], v.Source)
+				t.row(fmt.Sprint(v.ID), localTime(v.CapturedAt, a.cfg.Zone), fmt.Sprint(v.Chars), v.SHA256[:12], v.Source)
 			}
 			t.write(a.stdout)
 			return nil
@@ -375,7 +375,7 @@ captured just before it is not recorded again.`,
 			if strings.TrimSpace(name) == "" || strings.TrimSpace(platform) == "" {
 				return usagef("import needs --name and --platform")
 			}
-			at, err := parseDate(date)
+			at, err := parseDate(date, a.cfg.Zone)
 			if err != nil {
 				return err
 			}
@@ -407,7 +407,7 @@ captured just before it is not recorded again.`,
 				fmt.Fprintf(a.stdout, "Same words as version %d of policy %d; nothing recorded.\n", out.VersionID, out.PolicyID)
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "Recorded version %d of policy %d (%s), captured %s.\n", out.VersionID, out.PolicyID, out.Result, localTime(at))
+			fmt.Fprintf(a.stdout, "Recorded version %d of policy %d (%s), captured %s.\n", out.VersionID, out.PolicyID, out.Result, localTime(at, a.cfg.Zone))
 			return nil
 		},
 	}
@@ -420,14 +420,14 @@ captured just before it is not recorded again.`,
 	return cmd
 }
 
-// parseDate reads --date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time), or a
+// parseDate reads --date: YYYY-MM-DD, YYYY-MM-DDTHH:MM (in zone), or a
 // full RFC 3339 time.
-func parseDate(s string) (time.Time, error) {
+func parseDate(s string, zone *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, usagef("--date is required (YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
 	}
 	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+		if t, err := time.ParseInLocation(layout, s, zone); err == nil {
 			return t, nil
 		}
 	}
