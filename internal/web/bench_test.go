@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,22 +14,33 @@ import (
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/store/sqlite"
-	"github.com/policywatch/policywatch/internal/testpages"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
 
-// benchComparePage serves the compare page of a ~100 KB policy (CAPP-130
-// texts) whose new version changes 10% of its lines.
+// benchTexts are the policies the benchmark joins: the CAPP-130 excerpts of
+// testdata/ and the demo collection's texts (copies of ../shared/seeds and
+// fixtures/zeekr; see ../demo/data/SOURCES.md), all in the repository.
+var benchTexts = []string{"testdata/qq.txt", "testdata/kfc.txt", "../demo/data/che300.txt",
+	"../demo/data/eyueche.txt", "../demo/data/zeekr-2025-12-31.txt"}
+
+// benchComparePage serves the compare page of a ~100 KB policy (real
+// policies joined) whose new version changes 10% of its lines.
 func benchComparePage(b *testing.B, cold bool) {
-	names, err := testpages.PolicyNames()
-	if err != nil {
-		b.Skip(err)
-	}
 	var lines []string
-	for i := 0; len(strings.Join(lines, "\n")) < 100<<10; i++ {
-		src, _ := testpages.Policy(names[i])
-		lines = append(lines, strings.Split(normalize.Text(src), "\n")...)
+	total := 0
+	for _, name := range benchTexts {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, line := range strings.Split(normalize.Text(string(src)), "\n") {
+			if total >= 100<<10 {
+				break
+			}
+			lines = append(lines, line)
+			total += len(line) + 1
+		}
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	edited := append([]string{}, lines...)

@@ -64,11 +64,7 @@ func newFixture(t *testing.T, opt Options) *fixture {
 	f.zeekrFrom, f.zeekrTo = vs[0].ID, vs[1].ID
 
 	// A policy with three changes far apart, for navigation and folding.
-	src, err := testpages.Policy("QQ")
-	if err != nil {
-		t.Skip(err)
-	}
-	lines := strings.Split(normalize.Text(src), "\n")
+	lines := strings.Split(normalize.Text(readTestdata(t, "qq.txt")), "\n")
 	edited := append([]string{}, lines...)
 	for _, i := range []int{20, 120, 220} {
 		for edited[i] == "" {
@@ -97,6 +93,17 @@ func newFixture(t *testing.T, opt Options) *fixture {
 	f.http = httptest.NewServer(f.server)
 	t.Cleanup(f.http.Close)
 	return f
+}
+
+// readTestdata returns a file of testdata/ (see testdata/README.md for
+// where each comes from).
+func readTestdata(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func (f *fixture) importText(platform, name, text string, at time.Time) int64 {
@@ -502,8 +509,8 @@ func TestJSONAPI(t *testing.T) {
 
 func TestAPIWrites(t *testing.T) {
 	f := newFixture(t, Options{})
+	src := readTestdata(t, "kfc.txt")
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		src, _ := testpages.Policy("KFC")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, testpages.HTML(src, testpages.Options{}))
 	}))
