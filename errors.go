@@ -3,6 +3,8 @@ package policywatch
 import (
 	"errors"
 	"fmt"
+
+	"github.com/policywatch/policywatch/internal/locale"
 )
 
 // ErrorClass names why a check failed, so that lists and alerts can group
@@ -39,6 +41,10 @@ type Error struct {
 	Class   ErrorClass
 	Message string
 	Err     error // the underlying cause, if any
+	// Key and Args, when set, name Message in the catalogue
+	// (internal/locale), so that a page can say it in the reader's language.
+	Key  string
+	Args []any
 }
 
 func (e *Error) Error() string {
@@ -57,6 +63,28 @@ func (e *Error) Unwrap() error { return e.Err }
 func Errorf(class ErrorClass, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{Class: class, Message: err.Error(), Err: errors.Unwrap(err)}
+}
+
+// Errorl builds a classed error whose message is the catalogue's text for
+// key: Message is the English one, Localize gives it in other languages.
+func Errorl(class ErrorClass, key string, args ...any) *Error {
+	e := &Error{Class: class, Key: key, Args: args, Message: locale.NewPrinter("en").Printf(key, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			e.Err = err
+		}
+	}
+	return e
+}
+
+// Localize is err's message in lang: the catalogue's text when err has
+// one, its message as it is otherwise.
+func Localize(err error, lang string) string {
+	var e *Error
+	if errors.As(err, &e) && e.Key != "" {
+		return locale.NewPrinter(lang).Printf(e.Key, e.Args...)
+	}
+	return err.Error()
 }
 
 // ClassOf returns the class of err, or ErrInternal for unclassed errors.

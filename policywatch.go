@@ -34,7 +34,7 @@ func ParseKind(s string) (Kind, error) {
 	case "terms", "tos", "用户协议":
 		return KindTerms, nil
 	}
-	return "", fmt.Errorf("unknown kind %q (want privacy, children, sdk or terms)", s)
+	return "", Errorl(ErrInvalid, "invalid.policy.kind", s)
 }
 
 // RenderMode says how a policy's page is turned into HTML.
@@ -56,7 +56,7 @@ func ParseRenderMode(s string) (RenderMode, error) {
 	case RenderAuto, RenderHTTP, RenderBrowser:
 		return RenderMode(s), nil
 	}
-	return "", fmt.Errorf("unknown render mode %q (want auto, http or browser)", s)
+	return "", Errorl(ErrInvalid, "invalid.policy.render", s)
 }
 
 // Status is a policy's tracking state.

@@ -1,7 +1,6 @@
 package policywatch
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -52,7 +51,7 @@ func ParseLevel(s string) (string, error) {
 	if s == "" || slices.Contains(Levels, s) {
 		return s, nil
 	}
-	return "", fmt.Errorf("unknown level %q (want %s)", s, strings.Join(Levels, ", "))
+	return "", Errorl(ErrInvalid, "invalid.level", s, strings.Join(Levels, ", "))
 }
 
 // LevelAtLeast reports whether level is at or above min ("" is no minimum).

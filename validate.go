@@ -23,10 +23,10 @@ func ParseInterval(v string) (time.Duration, error) {
 	v = strings.TrimSpace(v)
 	d, ok := parseDays(v)
 	if !ok {
-		return 0, Errorf(ErrInvalid, "check interval %q: want e.g. 24h, 30m or 7d", v)
+		return 0, Errorl(ErrInvalid, "invalid.interval.syntax", v)
 	}
-	if err := checkInterval(d); err != nil {
-		return 0, Errorf(ErrInvalid, "check interval %q: %v", v, err)
+	if err := checkInterval(d, strconv.Quote(v)); err != nil {
+		return 0, err
 	}
 	return d, nil
 }
@@ -50,12 +50,14 @@ func parseDays(v string) (time.Duration, bool) {
 	return days + d, true
 }
 
-func checkInterval(d time.Duration) error {
+// checkInterval reports an interval out of bounds; shown is how the user
+// wrote it.
+func checkInterval(d time.Duration, shown string) error {
 	switch {
 	case d < MinInterval:
-		return Errorf(ErrInvalid, "at least %v between checks", MinInterval)
+		return Errorl(ErrInvalid, "invalid.interval.short", shown, MinInterval.String())
 	case d > MaxInterval:
-		return Errorf(ErrInvalid, "at most %d days between checks", int(MaxInterval.Hours()/24))
+		return Errorl(ErrInvalid, "invalid.interval.long", shown, int(MaxInterval.Hours()/24))
 	}
 	return nil
 }
@@ -64,13 +66,13 @@ func checkInterval(d time.Duration) error {
 func CheckURL(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return Errorf(ErrBadURL, "invalid URL %q: %v", raw, err)
+		return Errorl(ErrBadURL, "invalid.url", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return Errorf(ErrBadURL, "invalid URL %q: only http and https are fetched", raw)
+		return Errorl(ErrBadURL, "invalid.url.scheme", raw)
 	}
 	if u.Hostname() == "" {
-		return Errorf(ErrBadURL, "invalid URL %q: no host", raw)
+		return Errorl(ErrBadURL, "invalid.url.host", raw)
 	}
 	return nil
 }
@@ -82,7 +84,7 @@ func CheckSelector(sel string) error {
 		return nil
 	}
 	if _, err := cascadia.ParseGroup(sel); err != nil {
-		return Errorf(ErrInvalid, "CSS selector %q does not parse: %v", sel, err)
+		return Errorl(ErrInvalid, "invalid.selector", sel, err)
 	}
 	return nil
 }
@@ -92,9 +94,9 @@ func CheckSelector(sel string) error {
 func (p *Policy) Validate() error {
 	switch {
 	case strings.TrimSpace(p.Name) == "":
-		return Errorf(ErrInvalid, "a policy needs a name")
+		return Errorl(ErrInvalid, "invalid.policy.name")
 	case strings.TrimSpace(p.Platform) == "" && p.PlatformID == 0:
-		return Errorf(ErrInvalid, "a policy needs a platform")
+		return Errorl(ErrInvalid, "invalid.policy.platform")
 	}
 	if p.URL != "" {
 		if err := CheckURL(p.URL); err != nil {
@@ -107,8 +109,8 @@ func (p *Policy) Validate() error {
 	if _, err := ParseRenderMode(string(p.Render)); err != nil {
 		return err
 	}
-	if err := checkInterval(p.Interval); err != nil {
-		return Errorf(ErrInvalid, "check interval %v: %v", p.Interval, err)
+	if err := checkInterval(p.Interval, p.Interval.String()); err != nil {
+		return err
 	}
 	for _, sel := range append([]string{p.Select}, p.Remove...) {
 		if err := CheckSelector(sel); err != nil {
@@ -130,9 +132,9 @@ const captureLead = 24 * time.Hour
 func CheckCapturedAt(t, now time.Time) error {
 	switch {
 	case t.Before(earliestCapture):
-		return Errorf(ErrInvalid, "capture time %s is before %d: not a real capture", t.Format(time.DateOnly), earliestCapture.Year())
+		return Errorl(ErrInvalid, "invalid.capture.early", t.Format(time.DateOnly), earliestCapture.Year())
 	case t.After(now.Add(captureLead)):
-		return Errorf(ErrInvalid, "capture time %s is in the future", t.Format(time.DateOnly))
+		return Errorl(ErrInvalid, "invalid.capture.future", t.Format(time.DateOnly))
 	}
 	return nil
 }

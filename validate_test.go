@@ -1,6 +1,7 @@
 package policywatch
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +65,25 @@ func TestCheckCapturedAt(t *testing.T) {
 		if err := CheckCapturedAt(at, now); !IsClass(err, ErrInvalid) {
 			t.Errorf("%v: %v", at, err)
 		}
+	}
+}
+
+// TestErrorsSpeakTheReadersLanguage: input errors carry their catalogue
+// key, so a page says them in Chinese while the CLI and API keep English.
+func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
+	_, err := ParseInterval("每天")
+	if got := err.Error(); got != `check interval "每天": want e.g. 24h, 30m or 7d` {
+		t.Errorf("English: %q", got)
+	}
+	if got := Localize(err, "zh"); !strings.Contains(got, "检查间隔") || !strings.Contains(got, "每天") {
+		t.Errorf("Chinese: %q", got)
+	}
+	p := Policy{Name: "x", Platform: "y", Interval: time.Hour, Kind: "pigeon"}
+	if err := p.Validate(); ClassOf(err) != ErrInvalid || !strings.Contains(Localize(err, "zh"), "未知的政策类型") {
+		t.Errorf("kind: %v (%s)", err, ClassOf(err))
+	}
+	plain := Errorf(ErrInvalid, "no key")
+	if Localize(plain, "zh") != "no key" {
+		t.Errorf("an error without a key keeps its message")
 	}
 }

@@ -27,7 +27,7 @@ import (
 type messages map[string]map[string]string
 
 // catalogue is every area's messages together.
-var catalogue = merge(levelMessages, webMessages, profileMessages, notifyMessages, analysisMessages, llmMessages)
+var catalogue = merge(levelMessages, webMessages, profileMessages, notifyMessages, analysisMessages, llmMessages, errorMessages)
 
 // merge joins the areas' messages; a key given by two areas is a
 // programming error (there is one label per thing).
