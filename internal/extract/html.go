@@ -3,8 +3,8 @@ package extract
 import (
 	"bytes"
 	"net/url"
-	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -18,30 +18,33 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // markdown is safe for concurrent use: the converter keeps no per-call state
-// outside the context it creates for each conversion.
-var markdown = converter.NewConverter(
-	converter.WithPlugins(
-		base.NewBasePlugin(),
-		commonmark.NewCommonmarkPlugin(
-			commonmark.WithHeadingStyle(commonmark.HeadingStyleATX),
-			commonmark.WithBulletListMarker("-"),
-			commonmark.WithListEndComment(false),
+// outside the context it creates for each conversion. It is made on first use.
+var markdown = sync.OnceValue(func() *converter.Converter {
+	return converter.NewConverter(
+		converter.WithPlugins(
+			base.NewBasePlugin(),
+			commonmark.NewCommonmarkPlugin(
+				commonmark.WithHeadingStyle(commonmark.HeadingStyleATX),
+				commonmark.WithBulletListMarker("-"),
+				commonmark.WithListEndComment(false),
+			),
+			table.NewTablePlugin(
+				// Aligned padding would rewrite every row of a column when one
+				// cell grows: a diff must show only the cell that changed.
+				table.WithCellPaddingBehavior(table.CellPaddingBehaviorMinimal),
+				table.WithSpanCellBehavior(table.SpanBehaviorMirror),
+				table.WithSkipEmptyRows(true),
+				table.WithHeaderPromotion(true), // else headerless tables get an empty header row
+			),
 		),
-		table.NewTablePlugin(
-			// Aligned padding would rewrite every row of a column when one
-			// cell grows: a diff must show only the cell that changed.
-			table.WithCellPaddingBehavior(table.CellPaddingBehaviorMinimal),
-			table.WithSpanCellBehavior(table.SpanBehaviorMirror),
-			table.WithSkipEmptyRows(true),
-			table.WithHeaderPromotion(true), // else headerless tables get an empty header row
-		),
-	),
-	// Escaping would litter Chinese text with backslashes ("1\. 我们…").
-	converter.WithEscapeMode(converter.EscapeModeDisabled),
-)
+		// Escaping would litter Chinese text with backslashes ("1\. 我们…").
+		converter.WithEscapeMode(converter.EscapeModeDisabled),
+	)
+})
 
 // dropped elements never hold policy text.
 const droppedSelector = "script, style, noscript, template, head, svg, canvas, iframe, frame, object, embed, " +
@@ -50,15 +53,19 @@ const droppedSelector = "script, style, noscript, template, head, svg, canvas, i
 // chrome is the site's navigation, headers and footers around the content.
 // It is removed only when it holds a small share of the page's text, so a
 // page that wraps its whole policy in, say, a <header> loses nothing.
-var chrome = cascadia.MustCompile(
-	"nav, aside, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], " +
-		"[role=search], header, footer, [class*=breadcrumb], [class*=sidebar], [id*=sidebar], .skip-link")
+var chrome = sync.OnceValue(func() cascadia.Selector {
+	return cascadia.MustCompile(
+		"nav, aside, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], " +
+			"[role=search], header, footer, [class*=breadcrumb], [class*=sidebar], [id*=sidebar], .skip-link")
+})
 
 // banners are cookie and consent pop-ups. Matching by name would also catch
 // a policy's own section on cookies, so only short ones go.
-var banners = cascadia.MustCompile(
-	"[role=dialog], [role=alertdialog], #onetrust-consent-sdk, .cc-window, [id*=cookie], [class*=cookie], " +
-		"[id*=consent], [class*=consent], [class*=gdpr], [id*=gdpr]")
+var banners = sync.OnceValue(func() cascadia.Selector {
+	return cascadia.MustCompile(
+		"[role=dialog], [role=alertdialog], #onetrust-consent-sdk, .cc-window, [id*=cookie], [class*=cookie], " +
+			"[id*=consent], [class*=consent], [class*=gdpr], [id*=gdpr]")
+})
 
 const (
 	chromeMaxShare = 0.3 // of the page's text
@@ -77,8 +84,10 @@ var unwrapped = map[atom.Atom]bool{
 }
 
 // mainCandidates are the containers that name themselves the content.
-var mainCandidates = cascadia.MustCompile("main, [role=main], article, #content, #main, .content, .main, " +
-	".article, .policy, #policy, .privacy, #privacy, .agreement, .protocol")
+var mainCandidates = sync.OnceValue(func() cascadia.Selector {
+	return cascadia.MustCompile("main, [role=main], article, #content, #main, .content, .main, " +
+		".article, .policy, #policy, .privacy, #privacy, .agreement, .protocol")
+})
 
 // htmlPage is a parsed HTML document and what was learned while reading it.
 type htmlPage struct {
@@ -150,8 +159,8 @@ func (p *htmlPage) content() ([]*html.Node, error) {
 // that hold little of the page's text.
 func (p *htmlPage) removeBoilerplate(body *goquery.Selection) {
 	total := float64(textLen(body.Nodes[0]))
-	removeWhere(body, banners, func(n *html.Node) bool { return textLen(n) < bannerMaxRunes })
-	removeWhere(body, chrome, func(n *html.Node) bool {
+	removeWhere(body, banners(), func(n *html.Node) bool { return textLen(n) < bannerMaxRunes })
+	removeWhere(body, chrome(), func(n *html.Node) bool {
 		return float64(textLen(n)) < chromeMaxShare*total && !insideContent(n)
 	})
 }
@@ -196,7 +205,7 @@ func (p *htmlPage) mainContent(body *goquery.Selection) *html.Node {
 	}
 	var best *html.Node
 	bestLen := 0
-	for _, n := range body.FindMatcher(mainCandidates).Nodes {
+	for _, n := range body.FindMatcher(mainCandidates()).Nodes {
 		if l := textLen(n); l > bestLen {
 			best, bestLen = n, l
 		}
@@ -218,7 +227,7 @@ func toMarkdown(nodes []*html.Node) (string, error) {
 	var out bytes.Buffer
 	for _, n := range nodes {
 		simplify(n)
-		md, err := markdown.ConvertNode(n)
+		md, err := markdown().ConvertNode(n)
 		if err != nil {
 			return "", policywatch.Errorf(policywatch.ErrExtract, "cannot convert HTML to text: %v", err)
 		}
@@ -353,7 +362,7 @@ func isBlock(a atom.Atom) bool {
 }
 
 // ownNumber matches list text that carries its own number: 1. 1、 (1) （一） 一、 a)
-var ownNumber = regexp.MustCompile(`^\s*(\d+[.、．)）]|[（(]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|[a-zA-Z][.)])`)
+var ownNumber = lazyregexp.New(`^\s*(\d+[.、．)）]|[（(]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|[a-zA-Z][.)])`)
 
 // itemsNumberThemselves reports an <ol> whose first item starts with its own
 // number.
@@ -454,17 +463,19 @@ func runeCount(s string) int { return utf8.RuneCountInString(s) }
 // challenges: reCAPTCHA, hCaptcha, Cloudflare Turnstile and its challenge
 // platform, GeeTest, Alibaba's no-captcha slider, NetEase Yidun, Tencent
 // captcha, Baidu and generic slide-to-verify widgets.
-var challengeMarkup = regexp.MustCompile(`(?i)captcha|geetest|turnstile|challenge-platform|cf-chl|__cf_chl|nc_wrapper|nc-container|noCaptcha|yidun|tcaptcha|turing\.captcha|slide-?verify|slider-?verify|verify-?slider|waf_captcha|punish`)
+var challengeMarkup = lazyregexp.New(`(?i)captcha|geetest|turnstile|challenge-platform|cf-chl|__cf_chl|nc_wrapper|nc-container|noCaptcha|yidun|tcaptcha|turing\.captcha|slide-?verify|slider-?verify|verify-?slider|waf_captcha|punish`)
 
 // appRoots are the mount points of common script frameworks.
-var appRoots = cascadia.MustCompile("#app, #root, #__next, #__nuxt, #___gatsby, [data-reactroot], [ng-version], [ng-app], [data-v-app]")
+var appRoots = sync.OnceValue(func() cascadia.Selector {
+	return cascadia.MustCompile("#app, #root, #__next, #__nuxt, #___gatsby, [data-reactroot], [ng-version], [ng-app], [data-v-app]")
+})
 
 // readShellSignals looks for the marks of a script-rendered page. It runs on
 // the document as fetched, before anything is removed.
 func readShellSignals(doc *goquery.Document) ShellSignals {
 	s := ShellSignals{
 		Scripts: doc.Find("script").Length(),
-		AppRoot: doc.FindMatcher(appRoots).Length() > 0,
+		AppRoot: doc.FindMatcher(appRoots()).Length() > 0,
 	}
 	doc.Find("script[src], iframe[src], div[id], div[class], form[action]").Each(func(_ int, n *goquery.Selection) {
 		for _, attr := range []string{"src", "id", "class", "action"} {

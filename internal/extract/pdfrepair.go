@@ -2,12 +2,13 @@ package extract
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/width"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // RepairPDFText rebuilds paragraphs from text extracted out of a PDF: it
@@ -56,16 +57,16 @@ func splitPages(s string) [][]string {
 
 // pageNumber matches lines that are only a page number: 第 3 页, 第3页/共8页,
 // 3 / 8, - 3 -, Page 3 of 8.
-var pageNumber = regexp.MustCompile(`(?i)^\s*(第\s*\d+\s*页(\s*[/／,，]?\s*共\s*\d+\s*页)?|\d+\s*[/／]\s*\d+|[-–—]\s*\d+\s*[-–—]|page\s+\d+(\s+of\s+\d+)?|\d+\s+of\s+\d+|\d{1,4})\s*$`)
+var pageNumber = lazyregexp.New(`(?i)^\s*(第\s*\d+\s*页(\s*[/／,，]?\s*共\s*\d+\s*页)?|\d+\s*[/／]\s*\d+|[-–—]\s*\d+\s*[-–—]|page\s+\d+(\s+of\s+\d+)?|\d+\s+of\s+\d+|\d{1,4})\s*$`)
 
 // strictPageNumber is pageNumber without the bare number, for text whose
 // page boundaries are unknown, where "12" alone might be content.
-var strictPageNumber = regexp.MustCompile(`(?i)^\s*(第\s*\d+\s*页(\s*[/／,，]?\s*共\s*\d+\s*页)?|[-–—]\s*\d+\s*[-–—]|page\s+\d+(\s+of\s+\d+)?|\d+\s+of\s+\d+)\s*$`)
+var strictPageNumber = lazyregexp.New(`(?i)^\s*(第\s*\d+\s*页(\s*[/／,，]?\s*共\s*\d+\s*页)?|[-–—]\s*\d+\s*[-–—]|page\s+\d+(\s+of\s+\d+)?|\d+\s+of\s+\d+)\s*$`)
 
 // printDebris matches what a browser's print dialog writes at the top or
 // bottom of every page: the file's address (file:///…), or a page's URL
 // followed by "1/3", and the print date and time.
-var printDebris = regexp.MustCompile(`(?i)^\s*(file:///\S*.*|(https?|file)://\S+\s+\d+\s*/\s*\d+|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?\s+\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|上午|下午)?.*)\s*$`)
+var printDebris = lazyregexp.New(`(?i)^\s*(file:///\S*.*|(https?|file)://\S+\s+\d+\s*/\s*\d+|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?\s+\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|上午|下午)?.*)\s*$`)
 
 const zoneLines = 2 // lines at the top and bottom of a page that may be running
 
@@ -181,7 +182,7 @@ func closeUpSpacing(line string) string {
 	return collapseLetterSpacing(b.String())
 }
 
-var wordGap = regexp.MustCompile(`\s{2,}`)
+var wordGap = lazyregexp.New(`\s{2,}`)
 
 // collapseLetterSpacing joins words written one letter at a time; two or
 // more spaces separate the words.
@@ -240,7 +241,7 @@ const (
 
 // listStart matches lines that begin a list item or a heading and so start
 // a new paragraph even after a full line.
-var listStart = regexp.MustCompile(`^(\d+(\.\d+)*[.、．)）]|[（(]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+[章条节部分]|[•●▪◆■□·\-*]\s|[A-Za-z][.、)]\S)`)
+var listStart = lazyregexp.New(`^(\d+(\.\d+)*[.、．)）]|[（(]\s*[\d一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百\d]+[章条节部分]|[•●▪◆■□·\-*]\s|[A-Za-z][.、)]\S)`)
 
 // joinParagraphs rebuilds paragraphs: a line continues into the next when it
 // fills the line width and does not end a sentence, or ends with a comma.

@@ -2,9 +2,10 @@ package facts
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // Policies in English: the statements the Chinese extractors read, in the
@@ -15,36 +16,36 @@ import (
 // under the same canonical names as the Chinese ones.
 var englishRights = []struct {
 	canonical, name string
-	re              *regexp.Regexp
+	re              *lazyregexp.Regexp
 }{
-	{"查询/访问", "access", regexp.MustCompile(`(?i)\b(right (of|to) access|access (to )?(your|the) personal (data|information)|request (a copy of|access to) (your )?personal|know (what|whether))`)},
-	{"更正/补充", "correction", regexp.MustCompile(`(?i)\b(rectif(y|ication)|correct(ion)? (of )?(your|any|inaccurate)|update (your|inaccurate) personal)`)},
-	{"删除", "deletion", regexp.MustCompile(`(?i)\b(right to (erasure|deletion|delete|be forgotten)|(delete|erase|erasure of|deletion of) (your|the) personal (data|information)|request (the )?(deletion|erasure))`)},
-	{"撤回同意", "withdraw consent", regexp.MustCompile(`(?i)\b(withdraw(al of)? (your )?consent|revoke (your )?consent)`)},
-	{"注销账号", "close account", regexp.MustCompile(`(?i)\b((delete|close|deactivate|cancel) (your|the) account|account (deletion|closure|cancellation))`)},
-	{"获取副本", "copy", regexp.MustCompile(`(?i)\b(copy of (your|the) personal|obtain a copy)`)},
-	{"转移", "portability", regexp.MustCompile(`(?i)\b(data )?portability\b|transmit (it|them|your personal (data|information)) to another`)},
-	{"投诉举报", "complaint", regexp.MustCompile(`(?i)\b(lodge|file|make|submit) a complaint|complain to`)},
+	{"查询/访问", "access", lazyregexp.New(`(?i)\b(right (of|to) access|access (to )?(your|the) personal (data|information)|request (a copy of|access to) (your )?personal|know (what|whether))`)},
+	{"更正/补充", "correction", lazyregexp.New(`(?i)\b(rectif(y|ication)|correct(ion)? (of )?(your|any|inaccurate)|update (your|inaccurate) personal)`)},
+	{"删除", "deletion", lazyregexp.New(`(?i)\b(right to (erasure|deletion|delete|be forgotten)|(delete|erase|erasure of|deletion of) (your|the) personal (data|information)|request (the )?(deletion|erasure))`)},
+	{"撤回同意", "withdraw consent", lazyregexp.New(`(?i)\b(withdraw(al of)? (your )?consent|revoke (your )?consent)`)},
+	{"注销账号", "close account", lazyregexp.New(`(?i)\b((delete|close|deactivate|cancel) (your|the) account|account (deletion|closure|cancellation))`)},
+	{"获取副本", "copy", lazyregexp.New(`(?i)\b(copy of (your|the) personal|obtain a copy)`)},
+	{"转移", "portability", lazyregexp.New(`(?i)\b(data )?portability\b|transmit (it|them|your personal (data|information)) to another`)},
+	{"投诉举报", "complaint", lazyregexp.New(`(?i)\b(lodge|file|make|submit) a complaint|complain to`)},
 }
 
 var (
 	// English negation: "we do not sell", "will never share", "do not knowingly collect".
-	englishNegation = regexp.MustCompile(`(?i)\b(do not|does not|don't|doesn't|will not|won't|never|shall not|not)\s+(\w+ly\s+)?(collect|sell|share|use|process|store|retain|transfer|disclose|access|request|require|rent|trade)\b`)
-	englishNegEnds  = regexp.MustCompile(`(?i)\b(but|unless|except|other than)\b`)
+	englishNegation = lazyregexp.New(`(?i)\b(do not|does not|don't|doesn't|will not|won't|never|shall not|not)\s+(\w+ly\s+)?(collect|sell|share|use|process|store|retain|transfer|disclose|access|request|require|rent|trade)\b`)
+	englishNegEnds  = lazyregexp.New(`(?i)\b(but|unless|except|other than)\b`)
 
 	englishPeriod  = `(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|thirty|sixty|ninety)\s*(business |working |calendar )?(hours?|days?|weeks?|months?|years?)`
-	englishKeep    = regexp.MustCompile(`(?i)\b(retain|keep|store|hold)\b[^.;]{0,60}?\bfor (up to |a period of |no longer than |at most )?` + englishPeriod)
-	englishAfter   = regexp.MustCompile(`(?i)\bwithin ` + englishPeriod + `[^.;]{0,40}?\b(delete|deleted|erase|erased|anonymi[sz]e|anonymi[sz]ed)\b`)
-	englishAnswer  = regexp.MustCompile(`(?i)\b(respond|reply|answer)\b[^.;]{0,60}?\bwithin ` + englishPeriod)
-	englishAge     = regexp.MustCompile(`(?i)\b(under|below|younger than|aged? under|under the age of|the age of)\s+(\d{1,2})\b`)
-	englishMinor   = regexp.MustCompile(`(?i)\b(child|children|minor|minors|teen|teens|parent|guardian|age)\b`)
-	englishAbroad  = regexp.MustCompile(`(?i)\b(transfer(red|s)?|stor(e|ed|es)|process(ed|es)?|host(ed|s)?|access(ed)?)\b[^.;]{0,80}?\b(outside|other than|across borders|internationally|globally|another country|other countries|jurisdictions?|abroad)\b|\bcross[- ]border\b`)
-	englishDenies  = regexp.MustCompile(`(?i)\b(do not|does not|will not|won't|never|not)\b[^.;]{0,20}\b(transfer|store|process)`)
-	englishIf      = regexp.MustCompile(`(?i)^\s*(if|should|in the event)\b`)
-	englishDate    = regexp.MustCompile(`(?i)\b(?P<label>last (?:updated|modified|revised)|updated(?: on)?|effective(?: date| as of| from)?|date of (?:entry into force|last update))\s*[:：]?\s*(?P<date>` + englishDateValue + `)`)
-	englishPhone   = regexp.MustCompile(`(?i)\b(phone|telephone|tel|call us|hotline)\b[^0-9+]{0,12}(\+?\d[\d\- ()]{5,18}\d)`)
-	englishGeneral = regexp.MustCompile(`(?i)\bexercise (any of )?(these|your|such|the above) rights\b`)
-	englishWays    = regexp.MustCompile(`(?i)\b(account settings|settings page|privacy settings|through your (services )?account|contact (us|our)|support center|help center|web form|online form)\b`)
+	englishKeep    = lazyregexp.New(`(?i)\b(retain|keep|store|hold)\b[^.;]{0,60}?\bfor (up to |a period of |no longer than |at most )?` + englishPeriod)
+	englishAfter   = lazyregexp.New(`(?i)\bwithin ` + englishPeriod + `[^.;]{0,40}?\b(delete|deleted|erase|erased|anonymi[sz]e|anonymi[sz]ed)\b`)
+	englishAnswer  = lazyregexp.New(`(?i)\b(respond|reply|answer)\b[^.;]{0,60}?\bwithin ` + englishPeriod)
+	englishAge     = lazyregexp.New(`(?i)\b(under|below|younger than|aged? under|under the age of|the age of)\s+(\d{1,2})\b`)
+	englishMinor   = lazyregexp.New(`(?i)\b(child|children|minor|minors|teen|teens|parent|guardian|age)\b`)
+	englishAbroad  = lazyregexp.New(`(?i)\b(transfer(red|s)?|stor(e|ed|es)|process(ed|es)?|host(ed|s)?|access(ed)?)\b[^.;]{0,80}?\b(outside|other than|across borders|internationally|globally|another country|other countries|jurisdictions?|abroad)\b|\bcross[- ]border\b`)
+	englishDenies  = lazyregexp.New(`(?i)\b(do not|does not|will not|won't|never|not)\b[^.;]{0,20}\b(transfer|store|process)`)
+	englishIf      = lazyregexp.New(`(?i)^\s*(if|should|in the event)\b`)
+	englishDate    = lazyregexp.New(`(?i)\b(?P<label>last (?:updated|modified|revised)|updated(?: on)?|effective(?: date| as of| from)?|date of (?:entry into force|last update))\s*[:：]?\s*(?P<date>` + englishDateValue + `)`)
+	englishPhone   = lazyregexp.New(`(?i)\b(phone|telephone|tel|call us|hotline)\b[^0-9+]{0,12}(\+?\d[\d\- ()]{5,18}\d)`)
+	englishGeneral = lazyregexp.New(`(?i)\bexercise (any of )?(these|your|such|the above) rights\b`)
+	englishWays    = lazyregexp.New(`(?i)\b(account settings|settings page|privacy settings|through your (services )?account|contact (us|our)|support center|help center|web form|online form)\b`)
 )
 
 const englishDateValue = `(January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(January|February|March|April|May|June|July|August|September|October|November|December),?\s+\d{4}|\d{4}-\d{1,2}-\d{1,2}`
@@ -86,7 +87,7 @@ func englishStatements(d *doc) []Fact {
 					Ways: englishWaysIn(t), Context: clip(t)})
 			}
 		}
-		for _, re := range []*regexp.Regexp{englishKeep, englishAfter} {
+		for _, re := range []*lazyregexp.Regexp{englishKeep, englishAfter} {
 			for _, m := range re.FindAllStringSubmatchIndex(t, -1) {
 				if v := englishPeriodOf(t, m); v != "" {
 					out = append(out, Fact{Type: Retention, Value: v, Canonical: canonicalEnglishPeriod(v), Line: s.LineAt(m[0]), Context: clip(t)})
@@ -138,7 +139,7 @@ func englishHeading(t string) bool {
 // with the places named.
 func englishTransfer(s *Sentence, at int) Fact {
 	var places []string
-	for _, m := range foreignPlaces.find(s.Text) {
+	for _, m := range foreignPlaces().find(s.Text) {
 		places = append(places, s.Text[m.start:m.end])
 	}
 	return transfer(s, at, places, englishDenies, englishIf)

@@ -1,17 +1,18 @@
 package facts
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // orgPattern finds organisation names: a run of name characters ending in
 // a legal-form suffix (…有限公司, …股份有限公司, …集团, Co., Ltd. …), with an
 // optional branch (…分公司). A bare …公司 is not enough: in policies it is
 // nearly always a common noun (关联公司, 保险公司, 任何公司).
-var orgPattern = regexp.MustCompile(`[\p{Han}A-Za-z0-9（）()·&\-]{2,60}?(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|集团|研究院|合伙企业(?:（有限合伙）)?)(?:[\p{Han}]{2,10}分公司)?|[A-Z][A-Za-z0-9&.,'()\- ]{1,60}?(?:Co\.,? ?Ltd\.?|Inc\.|LLC|Ltd\.|Limited|Corporation|Corp\.|GmbH|Pte\. Ltd\.)`)
+var orgPattern = lazyregexp.New(`[\p{Han}A-Za-z0-9（）()·&\-]{2,60}?(?:股份有限公司|有限责任公司|有限公司|集团有限公司|集团公司|集团|研究院|合伙企业(?:（有限合伙）)?)(?:[\p{Han}]{2,10}分公司)?|[A-Z][A-Za-z0-9&.,'()\- ]{1,60}?(?:Co\.,? ?Ltd\.?|Inc\.|LLC|Ltd\.|Limited|Corporation|Corp\.|GmbH|Pte\. Ltd\.)`)
 
 // leadIns are words that introduce a name in running text; a name starts
 // after the last of them ("极物商城由关联方浙江浩物…" → "浙江浩物…").
@@ -20,7 +21,7 @@ var leadIns = []string{"运营主体", "主体为", "主体是", "遵守", "运�
 	"来自", "属于", "以及", "或者", "通过", "包括但不限于"}
 
 // notAName marks candidates that are clauses, not names.
-var notAName = regexp.MustCompile(`我们|您|任何|以外|不会|可能|如果|这些|上述|其他|其它|及其|关联公司|之|该等`)
+var notAName = lazyregexp.New(`我们|您|任何|以外|不会|可能|如果|这些|上述|其他|其它|及其|关联公司|之|该等`)
 
 // leadChars introduce a name too, but they also occur inside names
 // (北京三快在线科技), so a name starts after one only where a place name
@@ -42,7 +43,7 @@ func startsWithPlace(s string) bool {
 }
 
 // generic names are words for "a company", not a company.
-var generic = regexp.MustCompile(`^(本|该|此|其|其他|其它|相关|关联|合作|第三方|我们|我司|贵|各|任何|一家|上述|以下|下列|子|母|保险|银行|支付|快递|物流|运营商|电信运营商|云服务|技术|服务|外包)?(公司|集团|有限公司|股份有限公司|研究院)$`)
+var generic = lazyregexp.New(`^(本|该|此|其|其他|其它|相关|关联|合作|第三方|我们|我司|贵|各|任何|一家|上述|以下|下列|子|母|保险|银行|支付|快递|物流|运营商|电信运营商|云服务|技术|服务|外包)?(公司|集团|有限公司|股份有限公司|研究院)$`)
 
 // OrganisationsIn returns the organisation names a text names, in order.
 func OrganisationsIn(text string) []string { return findOrgs(text) }
@@ -149,14 +150,14 @@ func cleanOrg(s string) string {
 // operatorPatterns say who "we" are.
 var (
 	// …有限公司（以下简称"…"或"我们"）; …以下统称"我们"
-	defines = regexp.MustCompile(`以下(?:简称|统称|称)[^。]{0,30}?(?:我们|本公司|我司)|(?:简称|统称|亦称为?|合称)[“"]?(?:我们|本公司)`)
+	defines = lazyregexp.New(`以下(?:简称|统称|称)[^。]{0,30}?(?:我们|本公司|我司)|(?:简称|统称|亦称为?|合称)[“"]?(?:我们|本公司)`)
 	// "我们"…即/是/指 …有限公司
-	weAre = regexp.MustCompile(`(?:我们|本公司)[”"]?[^。]{0,12}?(?:即|是指|指|是)`)
+	weAre = lazyregexp.New(`(?:我们|本公司)[”"]?[^。]{0,12}?(?:即|是指|指|是)`)
 	// 运营者 / 个人信息处理者 / 开发者 …: …有限公司
-	role = regexp.MustCompile(`(?:运营者|运营方|经营者|个人信息处理者|开发者|服务提供者|主体)(?:为|是|[:：])`)
+	role = lazyregexp.New(`(?:运营者|运营方|经营者|个人信息处理者|开发者|服务提供者|主体)(?:为|是|[:：])`)
 )
 
-var aboutUs = regexp.MustCompile(`我们|本政策|本隐私政策|本声明|本平台|本应用|本产品|运营|开发|提供`)
+var aboutUs = lazyregexp.New(`我们|本政策|本隐私政策|本声明|本平台|本应用|本产品|运营|开发|提供`)
 
 // operator finds who issues the policy: the organisation "we" are defined
 // as near the start, else the first organisation named there.
@@ -173,7 +174,7 @@ func operator(d *doc) *Fact {
 				return &Fact{Type: Operator, Value: orgs[len(orgs)-1], Line: i + 1, Context: clip(line)}
 			}
 		}
-		for _, re := range []*regexp.Regexp{weAre, role} {
+		for _, re := range []*lazyregexp.Regexp{weAre, role} {
 			if loc := re.FindStringIndex(line); loc != nil {
 				if orgs := findOrgs(line[loc[1]:]); len(orgs) > 0 {
 					return &Fact{Type: Operator, Value: orgs[0], Line: i + 1, Context: clip(line)}
@@ -260,7 +261,7 @@ func clip(s string) string {
 }
 
 // sharingVerb marks a sentence that gives information to someone.
-var sharingVerb = regexp.MustCompile(`提供|共享|披露|报送|提交|转交|告知|通报|移交|查询|核验|比对|协助|(?i:\b(disclose|share|provide|transfer|report|comply|respond to|request)\w*)`)
+var sharingVerb = lazyregexp.New(`提供|共享|披露|报送|提交|转交|告知|通报|移交|查询|核验|比对|协助|(?i:\b(disclose|share|provide|transfer|report|comply|respond to|request)\w*)`)
 
 // authorities finds the public bodies a policy says may receive
 // information (公安机关, 消费者权益保护部门 …), in sentences that give
@@ -280,10 +281,10 @@ func authorities(d *doc) []Fact {
 
 // productList finds the products or affiliates a sentence lists by name:
 // "关联产品包括但不限于扣子、猫箱、星绘".
-var productList = regexp.MustCompile(`(关联产品|关联方产品|关联应用|关联公司|关联方|合作方|合作伙伴)(?:包括但不限于|包括|例如|如|为|有)[：:]?\s*((?:[\p{Han}A-Za-z0-9·+]{2,12}[、，,和及与])+[\p{Han}A-Za-z0-9·+]{2,12})`)
+var productList = lazyregexp.New(`(关联产品|关联方产品|关联应用|关联公司|关联方|合作方|合作伙伴)(?:包括但不限于|包括|例如|如|为|有)[：:]?\s*((?:[\p{Han}A-Za-z0-9·+]{2,12}[、，,和及与])+[\p{Han}A-Za-z0-9·+]{2,12})`)
 
 // notProductNames are list items that are no names.
-var notProductNames = regexp.MustCompile(`我们|您|你|其他|其它|相关|第三方|公司|服务|产品|应用|平台|功能|信息|等$`)
+var notProductNames = lazyregexp.New(`我们|您|你|其他|其它|相关|第三方|公司|服务|产品|应用|平台|功能|信息|等$`)
 
 // products finds products and affiliates a policy names as sharing an
 // account or receiving information, where it lists them by name.
@@ -314,4 +315,4 @@ func products(d *doc) []Fact {
 	return out
 }
 
-var listItems = regexp.MustCompile(`[、，,和及与]`)
+var listItems = lazyregexp.New(`[、，,和及与]`)

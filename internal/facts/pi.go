@@ -1,9 +1,10 @@
 package facts
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // Categories of GB/T 35273-2020 Appendix A that the rules name (the full
@@ -20,7 +21,7 @@ var (
 	negationWords = []string{"不会", "不得", "并不", "无需", "不需要", "不再", "从不", "绝不", "均不", "不", "未", "无"}
 	negationMods  = []string{"主动", "默认", "会", "向您", "向你"}
 	negatedVerbs  = []string{"收集", "获取", "读取", "保存", "存储", "上传", "要求", "申请", "调用", "使用", "处理", "共享", "提供", "访问", "开启", "采集", "索取", "传输", "披露", "转让"}
-	negationEnds  = regexp.MustCompile(`但|除非|除外|除了|而是|仅|只有|只会|只在|同时|此外|另外`)
+	negationEnds  = lazyregexp.New(`但|除非|除外|除了|而是|仅|只有|只会|只在|同时|此外|另外`)
 )
 
 // negatedSpans returns the byte ranges of a sentence that negations
@@ -81,11 +82,11 @@ func inSpans(spans [][2]int, at int) bool {
 
 // definition marks sentences that define terms ("个人敏感信息是指…包括…"):
 // their examples are not information the policy collects.
-var definition = regexp.MustCompile(`^[^，,。]{1,16}[：:]\s*指|是指|指的是|定义|举例|例如[^，。；]{0,6}等属于`)
+var definition = lazyregexp.New(`^[^，,。]{1,16}[：:]\s*指|是指|指的是|定义|举例|例如[^，。；]{0,6}等属于`)
 
 // processingVerb marks a sentence about handling information, where a
 // generic word (文件, 图片) in an enumeration names what is handled.
-var processingVerb = regexp.MustCompile(`收集|获取|接收|上传|输入|发送|读取|使用|处理|提供|存储|保存|分析|识别|录制|拍摄|采集|调用|访问|共享|包括|包含|(?i:\b(collect|receive|upload|provide|use|process|store|share|submit|send|input|include|obtain|access)\w*)`)
+var processingVerb = lazyregexp.New(`收集|获取|接收|上传|输入|发送|读取|使用|处理|提供|存储|保存|分析|识别|录制|拍摄|采集|调用|访问|共享|包括|包含|(?i:\b(collect|receive|upload|provide|use|process|store|share|submit|send|input|include|obtain|access)\w*)`)
 
 // personalInformation finds the kinds of personal information a policy
 // says it processes, and records every concept it names.
@@ -146,7 +147,7 @@ func namesPermission(s string, mt match) bool {
 
 // contactValue is what a contact label introduces: a number or an e-mail
 // address.
-var contactValue = regexp.MustCompile(`^[\s:：为是(（]{0,3}(\+?\d[\d\- ]{3,}|[A-Za-z0-9._%+\-]+@)`)
+var contactValue = lazyregexp.New(`^[\s:：为是(（]{0,3}(\+?\d[\d\- ]{3,}|[A-Za-z0-9._%+\-]+@)`)
 
 // labelsContact reports a term that labels the operator's own contact
 // (联系电话：957126, 举报邮箱(jubao@…)), not information it collects.
@@ -206,12 +207,12 @@ func nearPermissionWord(s string, mt match) bool {
 // permissionName finds "X权限" after a word that leads into a
 // permission's name (开启, 授予, 的, 、 …); leads inside the name are cut
 // off later.
-var permissionName = regexp.MustCompile(`(?:开启|打开|授予|授权|获取|申请|调用|使用|需要|允许|的|、|和|及|或|与)([\p{Han}A-Za-z0-9/]{2,12}?)(?:的)?(?:读写|使用|访问|调用)?权限`)
+var permissionName = lazyregexp.New(`(?:开启|打开|授予|授权|获取|申请|调用|使用|需要|允许|的|、|和|及|或|与)([\p{Han}A-Za-z0-9/]{2,12}?)(?:的)?(?:读写|使用|访问|调用)?权限`)
 
 var permissionLeads = []string{"开启设备的", "开启", "打开", "授予", "获取", "申请", "调用", "使用", "需要", "设备的", "系统的", "手机的", "的", "及", "和", "以及", "或", "与", "、"}
 
 // notPermissionNames are words before 权限 that name no permission.
-var notPermissionNames = regexp.MustCompile(`^(相关|敏感|系统|对应|上述|这些|该|此|必要|任何|设备|应用|手机|所需|前述|部分|其他|其它|全部|所有|以上|更多|特定|管理|选择|具体|可选|必需|访问|使用|调用|读写|某些|某项|这项|该项|各项|授权|个人信息|信息|数据|账号|帐号|账户|用户|管理员|操作|系统级)$|^者|这些|全部|严格|说明|查看|决定|设置|我们|您|你|^(调整|修改|变更|管理|开通|关闭|授予|获得|取得|拥有|分配|限制|赋予|收回|撤销|操作|编辑|查阅)`)
+var notPermissionNames = lazyregexp.New(`^(相关|敏感|系统|对应|上述|这些|该|此|必要|任何|设备|应用|手机|所需|前述|部分|其他|其它|全部|所有|以上|更多|特定|管理|选择|具体|可选|必需|访问|使用|调用|读写|某些|某项|这项|该项|各项|授权|个人信息|信息|数据|账号|帐号|账户|用户|管理员|操作|系统级)$|^者|这些|全部|严格|说明|查看|决定|设置|我们|您|你|^(调整|修改|变更|管理|开通|关闭|授予|获得|取得|拥有|分配|限制|赋予|收回|撤销|操作|编辑|查阅)`)
 
 // permissions finds the system permissions a policy asks for: words of the
 // vocabulary in sentences about permissions (or anywhere, for unambiguous

@@ -1,11 +1,11 @@
 package facts
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
@@ -269,7 +269,7 @@ func continues(prev, next string, nextItem bool) bool {
 
 // startsBlock matches the numbering and markers that begin a heading, a
 // list item or a clause: 一、 （一） 1. 1.1 a. 第一条 ● •.
-var startsBlock = regexp.MustCompile(`^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[.、．)）]?\s|\d+(\.\d+)+|[a-zA-Z][.、．)）]|第[一二三四五六七八九十百\d]+[章节条部分]|[●•·▪◆■□☐※])`)
+var startsBlock = lazyregexp.New(`^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+(\.\d+)*[.、．)）]?\s|\d+(\.\d+)+|[a-zA-Z][.、．)）]|第[一二三四五六七八九十百\d]+[章节条部分]|[●•·▪◆■□☐※])`)
 
 // looksLikeHeading reports a short numbered line without closing
 // punctuation: a section title, which no sentence runs on from.
@@ -278,12 +278,12 @@ func looksLikeHeading(line string) bool {
 }
 
 var (
-	mdLink    = regexp.MustCompile(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
-	mdAuto    = regexp.MustCompile(`<(https?://[^>\s]+|mailto:[^>\s]+)>`)
-	mdEscape  = regexp.MustCompile(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|<>~])`)
-	brTag     = regexp.MustCompile(`(?i)(<br\s*/?>)+`)
-	listStart = regexp.MustCompile(`^(\s*([-*+]|>)\s+)+`)
-	headStart = regexp.MustCompile(`^#{1,6}\s*`)
+	mdLink    = lazyregexp.New(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
+	mdAuto    = lazyregexp.New(`<(https?://[^>\s]+|mailto:[^>\s]+)>`)
+	mdEscape  = lazyregexp.New(`\\([\\` + "`" + `*_{}\[\]()#+\-.!|<>~])`)
+	brTag     = lazyregexp.New(`(?i)(<br\s*/?>)+`)
+	listStart = lazyregexp.New(`^(\s*([-*+]|>)\s+)+`)
+	headStart = lazyregexp.New(`^#{1,6}\s*`)
 )
 
 // readLine turns a normalized line into the words a reader sees: link

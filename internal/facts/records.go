@@ -1,9 +1,10 @@
 package facts
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // record is one recipient of data as a table row or a block of labelled
@@ -57,7 +58,7 @@ func containsAny(s string, words ...string) bool {
 	return false
 }
 
-var urlPattern = regexp.MustCompile(`https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]+`)
+var urlPattern = lazyregexp.New(`https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]+`)
 
 // records finds recipients in Markdown tables and in labelled blocks.
 func records(d *doc) []record {
@@ -151,7 +152,7 @@ func isRule(row []string) bool {
 
 // labelLine matches a line that is a label, with or without its value:
 // "第三方：高德软件有限公司" or "使用目的：".
-var labelLine = regexp.MustCompile(`^([\p{Han}A-Za-z ]{2,12})[：:]\s*(.*)$`)
+var labelLine = lazyregexp.New(`^([\p{Han}A-Za-z ]{2,12})[：:]\s*(.*)$`)
 
 // blockRecords reads runs of labelled lines. A label seen again starts a
 // new record; lines without a label continue the last value.
@@ -244,7 +245,7 @@ func recipientName(v string) string {
 	return v
 }
 
-var listSep = regexp.MustCompile(`[、，,；;/]|以及|及|和`)
+var listSep = lazyregexp.New(`[、，,；;/]|以及|及|和`)
 
 // splitList splits "电话号码、签名信息及证件信息" into its items.
 func splitList(v string) []string {

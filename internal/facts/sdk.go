@@ -1,16 +1,17 @@
 package facts
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // sdkPattern finds "支付宝SDK", "微信 SDK", "友盟+SDK", "Bugly SDK".
-var sdkPattern = regexp.MustCompile(`([\p{Han}A-Za-z0-9+._\-]{1,24})\s?(?i:sdk)`)
+var sdkPattern = lazyregexp.New(`([\p{Han}A-Za-z0-9+._\-]{1,24})\s?(?i:sdk)`)
 
 // sdkNonNames are words before "SDK" that do not name one.
-var sdkNonNames = regexp.MustCompile(`^(第三方|该|此|这些|上述|以下|下列|相关|其他|其它|部分|各|任何|我们|我方|合作方|接入|集成|嵌入|使用|通过|包括|如|的|类|个|款|等|软件开发工具包|工具包|开发包|\(|（)+$|(的|等|及|和|或|与|通过|使用|接入|集成|嵌入|包括|包含|如|第三方|该类|这类|此类)$`)
+var sdkNonNames = lazyregexp.New(`^(第三方|该|此|这些|上述|以下|下列|相关|其他|其它|部分|各|任何|我们|我方|合作方|接入|集成|嵌入|使用|通过|包括|如|的|类|个|款|等|软件开发工具包|工具包|开发包|\(|（)+$|(的|等|及|和|或|与|通过|使用|接入|集成|嵌入|包括|包含|如|第三方|该类|这类|此类)$`)
 
 func isSDKName(s string) bool { return strings.Contains(strings.ToUpper(s), "SDK") }
 

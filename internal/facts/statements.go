@@ -2,26 +2,28 @@ package facts
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // rightsWords are the users' rights and how policies phrase them.
 var rightsWords = []struct {
 	name string
-	re   *regexp.Regexp
+	re   *lazyregexp.Regexp
 	any  []string // one of these words is in every phrasing, tested first
 }{
-	{"查询/访问", regexp.MustCompile(`查询|查阅|访问[您你]的个人信息|访问[您你]的信息|访问权|知情权`), []string{"查询", "查阅", "访问", "知情权"}},
-	{"更正/补充", regexp.MustCompile(`更正|补充|修改[您你]的个人信息|更新[您你]的个人信息`), []string{"更正", "补充", "修改", "更新"}},
-	{"删除", regexp.MustCompile(`删除([您你]的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`), []string{"删除"}},
-	{"撤回同意", regexp.MustCompile(`撤回([您你]的)?(同意|授权)|撤销([您你]的)?(同意|授权)|改变([您你])?授权同意的范围`), []string{"撤回", "撤销", "改变"}},
-	{"注销账号", regexp.MustCompile(`注销([您你]的)?(账号|帐号|账户|帐户)|(账号|帐号|账户|帐户)注销|(申请|进行|协助[您你]?进行|办理)注销`), []string{"注销"}},
-	{"获取副本", regexp.MustCompile(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`), []string{"副本", "复制", "导出"}},
-	{"转移", regexp.MustCompile(`转移(至|到)?[您你]指定|个人信息的?转移|可携带|数据可携`), []string{"转移", "携带", "可携"}},
-	{"投诉举报", regexp.MustCompile(`投诉|举报`), []string{"投诉", "举报"}},
+	{"查询/访问", lazyregexp.New(`查询|查阅|访问[您你]的个人信息|访问[您你]的信息|访问权|知情权`), []string{"查询", "查阅", "访问", "知情权"}},
+	{"更正/补充", lazyregexp.New(`更正|补充|修改[您你]的个人信息|更新[您你]的个人信息`), []string{"更正", "补充", "修改", "更新"}},
+	{"删除", lazyregexp.New(`删除([您你]的)?(个人)?信息|删除权|要求(我们)?删除|请求删除`), []string{"删除"}},
+	{"撤回同意", lazyregexp.New(`撤回([您你]的)?(同意|授权)|撤销([您你]的)?(同意|授权)|改变([您你])?授权同意的范围`), []string{"撤回", "撤销", "改变"}},
+	{"注销账号", lazyregexp.New(`注销([您你]的)?(账号|帐号|账户|帐户)|(账号|帐号|账户|帐户)注销|(申请|进行|协助[您你]?进行|办理)注销`), []string{"注销"}},
+	{"获取副本", lazyregexp.New(`(获取|获得|取得|索取|提供|要求|请求)[^。；]{0,12}副本|复制|导出`), []string{"副本", "复制", "导出"}},
+	{"转移", lazyregexp.New(`转移(至|到)?[您你]指定|个人信息的?转移|可携带|数据可携`), []string{"转移", "携带", "可携"}},
+	{"投诉举报", lazyregexp.New(`投诉|举报`), []string{"投诉", "举报"}},
 }
 
 func rights(d *doc) []Fact {
@@ -52,7 +54,7 @@ func rights(d *doc) []Fact {
 
 // generalRights marks a sentence that gives a way to exercise every right
 // ("如您无法通过上述方式行使您的权利，可以…联系我们").
-var generalRights = regexp.MustCompile(`行使.{0,8}(权利|权益)|上述(权利|请求)|以上(权利|请求)|(上述|以上|前述)方式`)
+var generalRights = lazyregexp.New(`行使.{0,8}(权利|权益)|上述(权利|请求)|以上(权利|请求)|(上述|以上|前述)方式`)
 
 // waysAfter are the ways the sentences after a right's announce, when it
 // announces them ("您可以通过以下方式申请注销您的账户：" and the list after
@@ -85,14 +87,14 @@ func appendNew(xs []string, ys ...string) []string {
 }
 
 var (
-	menuPath    = regexp.MustCompile(`【[^】]{2,60}】|[“"「]?[\p{Han}A-Za-z]{1,10}[”"」]?\s*(?:[-－—>＞→/]\s*[“"「]?[\p{Han}A-Za-z]{1,12}[”"」]?\s*){2,}`)
+	menuPath    = lazyregexp.New(`【[^】]{2,60}】|[“"「]?[\p{Han}A-Za-z]{1,10}[”"」]?\s*(?:[-－—>＞→/]\s*[“"「]?[\p{Han}A-Za-z]{1,12}[”"」]?\s*){2,}`)
 	wayPatterns = []struct {
 		way string
-		re  *regexp.Regexp
+		re  *lazyregexp.Regexp
 	}{
-		{"客服", regexp.MustCompile(`客服|人工服务`)},
-		{"反馈入口", regexp.MustCompile(`反馈|投诉入口|举报入口`)},
-		{"联系我们", regexp.MustCompile(`联系我们|与我们联系|通过本政策.{0,6}联系方式`)},
+		{"客服", lazyregexp.New(`客服|人工服务`)},
+		{"反馈入口", lazyregexp.New(`反馈|投诉入口|举报入口`)},
+		{"联系我们", lazyregexp.New(`联系我们|与我们联系|通过本政策.{0,6}联系方式`)},
 	}
 )
 
@@ -135,13 +137,13 @@ const number = `(\d+|[一二两三四五六七八九十百]+)`
 
 var (
 	// 保存期限为6个月; 保留15天; 存储3年
-	keptFor = regexp.MustCompile(`(保存|保留|存储|储存|留存)[^。；，,]{0,30}?` + number + `\s*(个)?(小时|天|日|周|个月|月|年)`)
+	keptFor = lazyregexp.New(`(保存|保留|存储|储存|留存)[^。；，,]{0,30}?` + number + `\s*(个)?(小时|天|日|周|个月|月|年)`)
 	// 15天后删除; 三年内匿名化
-	thenDeleted = regexp.MustCompile(number + `\s*(个)?(小时|天|日|周|个月|月|年)(内|后|之后|以后)?[^。；]{0,12}?(删除|匿名化|销毁)`)
+	thenDeleted = lazyregexp.New(number + `\s*(个)?(小时|天|日|周|个月|月|年)(内|后|之后|以后)?[^。；]{0,12}?(删除|匿名化|销毁)`)
 	// 最长不超过五年; 至多保存12个月 (in a sentence about keeping data)
-	atMost = regexp.MustCompile(`(最长|最多|至多|不超过|不得超过|不超出)\s*(不超过|不超出)?\s*(保存|保留|存储)?\s*` + number + `\s*(个)?(小时|天|日|周|个月|月|年)`)
+	atMost = lazyregexp.New(`(最长|最多|至多|不超过|不得超过|不超出)\s*(不超过|不超出)?\s*(保存|保留|存储)?\s*` + number + `\s*(个)?(小时|天|日|周|个月|月|年)`)
 	// 实现目的所必需的最短时间
-	shortest = regexp.MustCompile(`(实现|达成|满足)[^。；]{0,12}?(目的)?所(必需|必要|需)的?最短(时间|期限|期间)`)
+	shortest = lazyregexp.New(`(实现|达成|满足)[^。；]{0,12}?(目的)?所(必需|必要|需)的?最短(时间|期限|期间)`)
 )
 
 func retention(d *doc) []Fact {
@@ -152,7 +154,7 @@ func retention(d *doc) []Fact {
 			continue
 		}
 		if s.has(periodGate) {
-			for _, re := range []*regexp.Regexp{keptFor, thenDeleted, atMost} {
+			for _, re := range []*lazyregexp.Regexp{keptFor, thenDeleted, atMost} {
 				if re == atMost && !s.has(keepGate) {
 					continue
 				}
@@ -185,7 +187,7 @@ func submatches(s string, loc []int) []string {
 	return out
 }
 
-var keepsData = regexp.MustCompile(`保存|保留|存储|储存|留存`)
+var keepsData = lazyregexp.New(`保存|保留|存储|储存|留存`)
 
 // period rebuilds "6个月" from a match's number, 个 and unit groups.
 func period(m []string) string {
@@ -203,9 +205,11 @@ func isNumber(s string) bool {
 
 // foreignPlaces are the countries, regions and cities outside the
 // mainland that policies name as destinations (Hong Kong, Macao and Taiwan
-// count as abroad for PIPL's rules on transfers).
-var foreignPlaces = &matcher{zh: newRuneMatcher(conceptsOf(ThirdParty, "新加坡 美国 欧盟 欧洲经济区 欧洲 日本 韩国 香港 澳门 台湾 英国 德国 法国 爱尔兰 荷兰 比利时 瑞士 瑞典 芬兰 丹麦 挪威 西班牙 意大利 葡萄牙 奥地利 波兰 俄罗斯 加拿大 澳大利亚 新西兰 印度尼西亚 印尼 印度 马来西亚 泰国 越南 菲律宾 巴西 墨西哥 阿联酋 沙特阿拉伯 沙特 以色列 土耳其 南非 埃及 哈萨克斯坦 法兰克福 伦敦 巴黎 阿姆斯特丹 都柏林 东京 大阪 首尔 硅谷 弗吉尼亚 加利福尼亚 加州 俄勒冈 悉尼 孟买 雅加达 吉隆坡 曼谷 迪拜 利雅得 圣保罗 多伦多")),
-	en: newWordMatcher(englishConcepts(ThirdParty, "singapore|united states|united states of america|usa|european union|european economic area|eea|united kingdom|japan|south korea|korea|hong kong|china|mainland china|india|indonesia|malaysia|germany|france|ireland|netherlands|australia|canada|brazil|switzerland|united arab emirates|saudi arabia|thailand|vietnam|philippines"))}
+// count as abroad for PIPL's rules on transfers), made on first use.
+var foreignPlaces = sync.OnceValue(func() *matcher {
+	return &matcher{zh: newRuneMatcher(conceptsOf(ThirdParty, "新加坡 美国 欧盟 欧洲经济区 欧洲 日本 韩国 香港 澳门 台湾 英国 德国 法国 爱尔兰 荷兰 比利时 瑞士 瑞典 芬兰 丹麦 挪威 西班牙 意大利 葡萄牙 奥地利 波兰 俄罗斯 加拿大 澳大利亚 新西兰 印度尼西亚 印尼 印度 马来西亚 泰国 越南 菲律宾 巴西 墨西哥 阿联酋 沙特阿拉伯 沙特 以色列 土耳其 南非 埃及 哈萨克斯坦 法兰克福 伦敦 巴黎 阿姆斯特丹 都柏林 东京 大阪 首尔 硅谷 弗吉尼亚 加利福尼亚 加州 俄勒冈 悉尼 孟买 雅加达 吉隆坡 曼谷 迪拜 利雅得 圣保罗 多伦多")),
+		en: newWordMatcher(englishConcepts(ThirdParty, "singapore|united states|united states of america|usa|european union|european economic area|eea|united kingdom|japan|south korea|korea|hong kong|china|mainland china|india|indonesia|malaysia|germany|france|ireland|netherlands|australia|canada|brazil|switzerland|united arab emirates|saudi arabia|thailand|vietnam|philippines"))}
+})
 
 // englishConcepts makes a concept of each |-separated English word.
 func englishConcepts(typ, words string) []*Concept {
@@ -226,18 +230,18 @@ func conceptsOf(typ, words string) []*Concept {
 }
 
 var (
-	storedIn = regexp.MustCompile(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|服务器|数据中心|中国\p{Han}{0,4}))`)
-	abroad   = regexp.MustCompile(`境外|跨境|出境|海外|国外`)
+	storedIn = lazyregexp.New(`(存储|存放|储存|保存|留存)(在|于|至)([^，。；,]{0,16}?(境内|境外|国内|国外|中国大陆|大陆地区|服务器|数据中心|中国\p{Han}{0,4}))`)
+	abroad   = lazyregexp.New(`境外|跨境|出境|海外|国外`)
 	// a verb that sends or keeps information somewhere, then 至/到/于/在
-	sentTo = regexp.MustCompile(`(传输|提供|转移|传送|存储|存放|储存|保存)(至|到|于|在)`)
-	denies = regexp.MustCompile(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
+	sentTo = lazyregexp.New(`(传输|提供|转移|传送|存储|存放|储存|保存)(至|到|于|在)`)
+	denies = lazyregexp.New(`不会|不涉及|不存在|不向|不进行|不会将|不将|不跨境|不出境|未向|没有|无跨境`)
 )
 
 // placesSentTo are the foreign places a sentence sends or keeps
 // information in: a place at most twelve characters after 传输至, 存储在 ….
 func placesSentTo(t string) (places []string, first int) {
 	first = -1
-	for _, m := range foreignPlaces.find(t) { // few sentences get here
+	for _, m := range foreignPlaces().find(t) { // few sentences get here
 		from := m.start
 		for k := 0; k < 12 && from > 0; k++ {
 			_, size := utf8.DecodeLastRuneInString(t[:from])
@@ -296,7 +300,7 @@ func storageAndTransfer(d *doc) []Fact {
 // absent where the sentence denies it, conditional where it makes it
 // depend on a future need or consent, else present, with the places named
 // and the information sent.
-func transfer(s *Sentence, at int, places []string, denies, conditional *regexp.Regexp) Fact {
+func transfer(s *Sentence, at int, places []string, denies, conditional *lazyregexp.Regexp) Fact {
 	stated := "present"
 	switch {
 	case denies.MatchString(s.Text):
@@ -355,14 +359,14 @@ func placeOnly(s string) string {
 	return s
 }
 
-var transferWords = regexp.MustCompile(`传输|提供|转移|存储|存放|传送|出境|跨境|访问`)
+var transferWords = lazyregexp.New(`传输|提供|转移|存储|存放|传送|出境|跨境|访问`)
 
 // conditional marks a transfer stated as possible ("如需…", "如将来涉及…").
-var conditional = regexp.MustCompile(`^[^，,]{0,6}(如|若|如果|如需|如将来|倘若|一旦)|确需|如需|如涉及|如有必要|在.{0,10}情况下`)
+var conditional = lazyregexp.New(`^[^，,]{0,6}(如|若|如果|如需|如将来|倘若|一旦)|确需|如需|如涉及|如有必要|在.{0,10}情况下`)
 
 var (
-	ageWords = regexp.MustCompile(`未成年|儿童|监护人|学生|少年`)
-	age      = regexp.MustCompile(`(不满|未满|低于|小于)?\s*` + number + `\s*(周岁|岁)`)
+	ageWords = lazyregexp.New(`未成年|儿童|监护人|学生|少年`)
+	age      = lazyregexp.New(`(不满|未满|低于|小于)?\s*` + number + `\s*(周岁|岁)`)
 )
 
 // minorAges finds the age thresholds of the minors' clauses (14, 18), in
@@ -409,10 +413,10 @@ func chineseNumber(s string) int {
 }
 
 var (
-	phone      = regexp.MustCompile(`(?:\+?86[- ]?)?(?:400|800)[- ]?\d{3,4}[- ]?\d{3,4}|(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}[- ]\d{7,8}|0\d{9,11}|\b9\d{4}\b|\b1\d{4}\b`)
-	phoneWords = regexp.MustCompile(`电话|热线|客服|拨打|联系方式|致电|联系我们|手机`)
-	email      = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-	address    = regexp.MustCompile(`(联系地址|通讯地址|办公地址|注册地址|邮寄地址|公司地址|地址)\s*[:：为是]\s*([^；;。，,)）\n]{4,60})`)
+	phone      = lazyregexp.New(`(?:\+?86[- ]?)?(?:400|800)[- ]?\d{3,4}[- ]?\d{3,4}|(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}[- ]\d{7,8}|0\d{9,11}|\b9\d{4}\b|\b1\d{4}\b`)
+	phoneWords = lazyregexp.New(`电话|热线|客服|拨打|联系方式|致电|联系我们|手机`)
+	email      = lazyregexp.New(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	address    = lazyregexp.New(`(联系地址|通讯地址|办公地址|注册地址|邮寄地址|公司地址|地址)\s*[:：为是]\s*([^；;。，,)）\n]{4,60})`)
 )
 
 // contacts finds phone numbers, e-mail addresses and postal addresses.
@@ -451,7 +455,7 @@ func contactsIn(s string, line int) []Fact {
 		}
 	}
 	if hasAny(s, "地址", "寄") {
-		for _, re := range []*regexp.Regexp{address, mailTo} {
+		for _, re := range []*lazyregexp.Regexp{address, mailTo} {
 			for _, m := range re.FindAllStringSubmatch(s, -1) {
 				if v := strings.TrimSpace(m[len(m)-1]); looksLikeAddress(v) && !containsFactValue(out, v) {
 					out = append(out, Fact{Type: ContactAddress, Value: v, Line: line, Context: clip(s)})
@@ -465,9 +469,9 @@ func contactsIn(s string, line int) []Fact {
 var (
 	// 联系电话：957126; 客服热线为 95xxx: a number the sentence labels as
 	// a phone, whatever its length.
-	labelledPhone = regexp.MustCompile(`(?:联系电话|客服电话|服务电话|客服热线|服务热线|热线电话|电话|热线|Tel|TEL|Phone)\s*(?:[:：为是]|号码[:：为是]?)\s*(\+?\d[\d\- ]{3,16}\d)`)
+	labelledPhone = lazyregexp.New(`(?:联系电话|客服电话|服务电话|客服热线|服务热线|热线电话|电话|热线|Tel|TEL|Phone)\s*(?:[:：为是]|号码[:：为是]?)\s*(\+?\d[\d\- ]{3,16}\d)`)
 	// 寄至北京市朝阳区…: a postal address the sentence sends letters to.
-	mailTo = regexp.MustCompile(`(?:邮寄|寄送|寄至|寄到|信件至)\s*(?:至|到)?\s*(?:(?:如下|以下|下列)?地址)?\s*[:：]?\s*([^；;。，,)）\n]{6,60})`)
+	mailTo = lazyregexp.New(`(?:邮寄|寄送|寄至|寄到|信件至)\s*(?:至|到)?\s*(?:(?:如下|以下|下列)?地址)?\s*[:：]?\s*([^；;。，,)）\n]{6,60})`)
 )
 
 func containsFactValue(fs []Fact, v string) bool {
@@ -480,7 +484,7 @@ func containsFactValue(fs []Fact, v string) bool {
 }
 
 // listLetter is a list item's letter glued to an address: "c.Dataprivacy@…".
-var listLetter = regexp.MustCompile(`^[a-zA-Z]\.([A-Z])`)
+var listLetter = lazyregexp.New(`^[a-zA-Z]\.([A-Z])`)
 
 // cleanEmail drops a closing full stop and a list letter glued in front.
 func cleanEmail(e string) string {
@@ -492,13 +496,13 @@ func isDate(p, s string) bool {
 	return len(p) == 5 && strings.Contains(s, p+"年")
 }
 
-var addressWords = regexp.MustCompile(`省|市|区|县|路|街|号|大厦|园|楼|室|镇|道`)
+var addressWords = lazyregexp.New(`省|市|区|县|路|街|号|大厦|园|楼|室|镇|道`)
 
 func looksLikeAddress(v string) bool { return addressWords.MatchString(v) }
 
 var (
-	respondWithin = regexp.MustCompile(number + `\s*(个)?(工作日|天|日|小时)(内|之内)?[^。；]{0,16}?(回复|答复|响应|处理|反馈|予以)`)
-	respondIn     = regexp.MustCompile(`(回复|答复|响应|反馈)[^。；]{0,12}?` + number + `\s*(个)?(工作日|天|日|小时)`)
+	respondWithin = lazyregexp.New(number + `\s*(个)?(工作日|天|日|小时)(内|之内)?[^。；]{0,16}?(回复|答复|响应|处理|反馈|予以)`)
+	respondIn     = lazyregexp.New(`(回复|答复|响应|反馈)[^。；]{0,12}?` + number + `\s*(个)?(工作日|天|日|小时)`)
 )
 
 // responseTimes finds how long the operator takes to answer requests.
@@ -509,7 +513,7 @@ func responseTimes(d *doc) []Fact {
 		if !s.has(responseGate) || !s.has(periodGate) {
 			continue
 		}
-		for _, re := range []*regexp.Regexp{respondWithin, respondIn} {
+		for _, re := range []*lazyregexp.Regexp{respondWithin, respondIn} {
 			for _, m := range re.FindAllStringSubmatchIndex(s.Text, -1) {
 				if v := period(submatches(s.Text, m)); v != "" {
 					out = append(out, Fact{Type: ResponseTime, Value: v, Line: s.LineAt(m[0]), Context: clip(s.Text)})
@@ -523,10 +527,10 @@ func responseTimes(d *doc) []Fact {
 const datePattern = `(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})`
 
 var (
-	updated   = regexp.MustCompile(`(更新日期|更新时间|最近更新|最新更新|修订日期|修改日期|版本日期|发布日期|版本更新日期)[^\d]{0,6}` + datePattern)
-	effective = regexp.MustCompile(`(生效日期|生效时间|施行日期|起施行|起生效)[^\d]{0,6}` + datePattern + `|` + datePattern + `(起)?(生效|施行|正式实施)`)
-	revisedOn = regexp.MustCompile(`于` + datePattern + `(修改|修订|更新)`)
-	dateParts = regexp.MustCompile(`(\d{4})\D+(\d{1,2})\D+(\d{1,2})`)
+	updated   = lazyregexp.New(`(更新日期|更新时间|最近更新|最新更新|修订日期|修改日期|版本日期|发布日期|版本更新日期)[^\d]{0,6}` + datePattern)
+	effective = lazyregexp.New(`(生效日期|生效时间|施行日期|起施行|起生效)[^\d]{0,6}` + datePattern + `|` + datePattern + `(起)?(生效|施行|正式实施)`)
+	revisedOn = lazyregexp.New(`于` + datePattern + `(修改|修订|更新)`)
+	dateParts = lazyregexp.New(`(\d{4})\D+(\d{1,2})\D+(\d{1,2})`)
 )
 
 // dates finds when the policy was last updated and when it takes effect.
@@ -585,7 +589,7 @@ func canonicalPeriod(s string) string {
 	return strconv.Itoa(chineseNumber(m[1])) + unit
 }
 
-var periodParts = regexp.MustCompile(`^(\d+|[一二两三四五六七八九十百]+)\s*个?\s*(工作日|自然日|小时|日|天|周|个月|月|年)`)
+var periodParts = lazyregexp.New(`^(\d+|[一二两三四五六七八九十百]+)\s*个?\s*(工作日|自然日|小时|日|天|周|个月|月|年)`)
 
 // WorkingDays reads a response time as working days: 15个工作日 is 15,
 // calendar days count five in seven (rounded down), weeks and months as
