@@ -179,30 +179,3 @@ func (s *Server) formPair(r *http.Request) (int64, int64, error) {
 	}
 	return from, to, nil
 }
-
-// apiAnalyze: POST /api/v1/analyze?from=&to=[&lang=] analyses a pair with
-// the configured engine now and returns the `analyze` JSON.
-func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) (any, error) {
-	from, to, err := s.formPair(r)
-	if err != nil {
-		return nil, err
-	}
-	lang, err := apiLang(r)
-	if err != nil {
-		return nil, err
-	}
-	_, report, err := track.AnalyzePair(r.Context(), s.store, s.analyzer(), from, to, lang)
-	return report, err
-}
-
-// apiLang reads ?lang= (zh by default).
-func apiLang(r *http.Request) (string, error) {
-	switch lang := r.URL.Query().Get("lang"); lang {
-	case "", "zh":
-		return "zh", nil
-	case "en":
-		return "en", nil
-	default:
-		return "", policywatch.Errorf(policywatch.ErrInvalid, "lang %q: want zh or en", lang)
-	}
-}

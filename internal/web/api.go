@@ -3,41 +3,15 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/analyze"
-	"github.com/policywatch/policywatch/internal/jsonview"
-	"github.com/policywatch/policywatch/internal/normalize"
-	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
 type apiHandler func(w http.ResponseWriter, r *http.Request) (any, error)
 
-// apiRead serves a public read (unless reading needs login).
-func (s *Server) apiRead(h apiHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if s.opt.RequireLogin && !s.auth.bearer(r) && s.auth.session(r) == "" {
-			writeAPIError(w, http.StatusUnauthorized, "unauthorized", "this server needs Authorization: Bearer TOKEN for reading")
-			return
-		}
-		s.serveAPI(w, r, h)
-	}
-}
-
-// apiWrite needs the admin token as a Bearer token.
-func (s *Server) apiWrite(h apiHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.auth.bearer(r) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="policywatch"`)
-			writeAPIError(w, http.StatusUnauthorized, "unauthorized", "writes need Authorization: Bearer TOKEN")
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		s.serveAPI(w, r, h)
-	}
-}
-
+// serveAPI runs a JSON handler: its value as JSON (201 for a
+// createdResponse), or its error as {"error","class"} with a status by
+// its class.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, h apiHandler) {
 	v, err := h(w, r)
 	if err != nil {
@@ -88,236 +62,14 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) apiPolicies(w http.ResponseWriter, r *http.Request) (any, error) {
-	policies, err := s.store.ListPolicies(r.Context())
-	if err != nil {
-		return nil, err
+// apiLang reads ?lang= (zh by default).
+func apiLang(r *http.Request) (string, error) {
+	switch lang := r.URL.Query().Get("lang"); lang {
+	case "", "zh":
+		return "zh", nil
+	case "en":
+		return "en", nil
+	default:
+		return "", policywatch.Errorf(policywatch.ErrInvalid, "lang %q: want zh or en", lang)
 	}
-	out := make([]jsonview.ListItem, 0, len(policies))
-	for _, p := range policies {
-		out = append(out, jsonview.NewListItem(p))
-	}
-	return out, nil
-}
-
-// policyDetail is a policy with its settings and state.
-type policyDetail struct {
-	jsonview.ListItem
-	Render          string   `json:"render"`
-	Select          string   `json:"select"`
-	Remove          []string `json:"remove"`
-	IntervalSeconds int64    `json:"interval_seconds"`
-	LatestVersionID *string  `json:"latest_version_id"`
-}
-
-func (s *Server) policyDetail(r *http.Request, id int64) (*policyDetail, error) {
-	p, err := s.store.FindPolicy(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	versions, err := s.store.ListVersions(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	sum := policywatch.PolicySummary{Policy: *p, Versions: len(versions)}
-	pj := jsonview.NewPolicy(p)
-	d := &policyDetail{ListItem: jsonview.NewListItem(sum), Render: pj.Render, Select: pj.Select, Remove: pj.Remove,
-		IntervalSeconds: pj.IntervalSeconds}
-	if len(versions) > 0 {
-		d.LatestVersionID = jsonview.ID(versions[len(versions)-1].ID)
-	}
-	return d, nil
-}
-
-func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	return s.policyDetail(r, id)
-}
-
-func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	versions, err := s.store.ListVersions(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]jsonview.Version, 0, len(versions))
-	for _, v := range versions {
-		out = append(out, jsonview.NewVersion(v))
-	}
-	return out, nil
-}
-
-type versionText struct {
-	jsonview.Version
-	Text string `json:"text"` // normalized, as `policywatch show` prints it
-}
-
-func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.store.FindVersion(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	return versionText{Version: jsonview.NewVersion(*v), Text: normalize.Text(v.Text)}, nil
-}
-
-// compareJSON is the `diff` JSON plus the two versions and the analysis.
-type compareJSON struct {
-	textdiff.ResultJSON
-	From     jsonview.Version `json:"from"`
-	To       jsonview.Version `json:"to"`
-	Analysis *analyze.Report  `json:"analysis"` // the `analyze` JSON; null for a version against itself
-}
-
-func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) (any, error) {
-	from, to, err := s.versionPair(r)
-	if err != nil {
-		return nil, err
-	}
-	res, err := s.compare(r, from.ID, to.ID)
-	if err != nil {
-		return nil, err
-	}
-	lang, err := apiLang(r)
-	if err != nil {
-		return nil, err
-	}
-	out := compareJSON{ResultJSON: res.JSON(), From: jsonview.NewVersion(*from), To: jsonview.NewVersion(*to)}
-	if from.ID != to.ID {
-		if out.Analysis, err = s.analysisFor(r.Context(), from.ID, to.ID, lang); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// policyInput is the body of POST and PATCH /api/v1/policies.
-type policyInput struct {
-	URL      *string   `json:"url"`
-	Name     *string   `json:"name"`
-	Platform *string   `json:"platform"`
-	Kind     *string   `json:"kind"`
-	Select   *string   `json:"select"`
-	Remove   *[]string `json:"remove"`
-	Render   *string   `json:"render"`
-	Every    *string   `json:"every"`  // 24h, 7d
-	Status   *string   `json:"status"` // active or paused
-}
-
-func decodeInput(r *http.Request) (policyInput, error) {
-	var in policyInput
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, policywatch.Errorf(policywatch.ErrInvalid, "bad JSON body: %v", err)
-	}
-	return in, nil
-}
-
-// apply sets the given fields on p.
-func (in policyInput) apply(p *policywatch.Policy) error {
-	var err error
-	if in.URL != nil {
-		p.URL = strings.TrimSpace(*in.URL)
-	}
-	if in.Name != nil {
-		p.Name = strings.TrimSpace(*in.Name)
-	}
-	if in.Platform != nil {
-		p.Platform = strings.TrimSpace(*in.Platform)
-	}
-	if in.Kind != nil {
-		if p.Kind, err = policywatch.ParseKind(*in.Kind); err != nil {
-			return &policywatch.Error{Class: policywatch.ErrInvalid, Message: err.Error()}
-		}
-	}
-	if in.Select != nil {
-		p.Select = *in.Select
-	}
-	if in.Remove != nil {
-		p.Remove = *in.Remove
-	}
-	if in.Render != nil {
-		if p.Render, err = policywatch.ParseRenderMode(*in.Render); err != nil {
-			return &policywatch.Error{Class: policywatch.ErrInvalid, Message: err.Error()}
-		}
-	}
-	if in.Every != nil {
-		if p.Interval, err = parseInterval(*in.Every); err != nil {
-			return err
-		}
-	}
-	if in.Status != nil {
-		switch policywatch.Status(*in.Status) {
-		case policywatch.StatusActive, policywatch.StatusPaused:
-			p.Status = policywatch.Status(*in.Status)
-		default:
-			return policywatch.Errorf(policywatch.ErrInvalid, "status %q: want active or paused", *in.Status)
-		}
-	}
-	if p.URL == "" && p.ID == 0 {
-		return policywatch.Errorf(policywatch.ErrBadURL, "a policy to check needs its URL")
-	}
-	return p.Validate()
-}
-
-func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	in, err := decodeInput(r)
-	if err != nil {
-		return nil, err
-	}
-	p := &policywatch.Policy{Kind: policywatch.KindPrivacy, Render: policywatch.RenderAuto, Interval: policywatch.DefaultInterval}
-	if err := in.apply(p); err != nil {
-		return nil, err
-	}
-	if err := s.store.CreatePolicy(r.Context(), p); err != nil {
-		return nil, err
-	}
-	return createdResponse{jsonview.NewPolicy(p)}, nil
-}
-
-func (s *Server) apiUpdatePolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.store.FindPolicy(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	in, err := decodeInput(r)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.apply(p); err != nil {
-		return nil, err
-	}
-	if err := s.store.UpdatePolicy(r.Context(), p); err != nil {
-		return nil, err
-	}
-	return jsonview.NewPolicy(p), nil
-}
-
-func (s *Server) apiCheckPolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	if s.opt.Checker == nil {
-		return nil, policywatch.Errorf(policywatch.ErrUnsupported, "checks are not available on this server")
-	}
-	if _, err := s.store.FindPolicy(r.Context(), id); err != nil {
-		return nil, err
-	}
-	o := s.opt.Checker.Check(r.Context(), id)
-	return o.JSON(), nil
 }

@@ -1,0 +1,35 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/profile"
+)
+
+// matrixJSON is one row of GET /api/v1/matrix.
+type matrixJSON struct {
+	PolicyID  string `json:"policy_id"`
+	Platform  string `json:"platform"`
+	Name      string `json:"name"`
+	VersionID string `json:"version_id"`
+	profile.Row
+}
+
+// apiMatrix serves GET /api/v1/matrix[?platform=].
+func (s *Server) apiMatrix(w http.ResponseWriter, r *http.Request) (any, error) {
+	policies, err := s.store.ListPolicies(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.matrix(r.Context(), policies, r.URL.Query().Get("platform"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matrixJSON, 0, len(rows))
+	for _, row := range rows {
+		out = append(out, matrixJSON{PolicyID: policywatch.FormatID(row.PolicyID), Platform: row.Platform, Name: row.Name,
+			VersionID: policywatch.FormatID(row.VersionID), Row: row.Row})
+	}
+	return out, nil
+}

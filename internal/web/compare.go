@@ -1,0 +1,157 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
+
+type compareData struct {
+	Policy         *policywatch.Policy
+	From, To       *policywatch.Version
+	Versions       []policywatch.Version // for the pickers, newest first
+	Stats          textdiff.Stats
+	View           *diffView
+	Inline         bool
+	HideFormatting bool
+	AllContext     bool
+	Changes        int
+
+	// links of the toolbar, keeping the other settings
+	ExpandURL, SwapURL, ViewURL, FormattingURL, PatchURL string
+
+	Table template.HTML // the rendered diff table
+
+	Analysis      *analysisView // nil when the pair could not be analysed
+	AnalysisError string
+}
+
+// links fills the toolbar's URLs.
+func (d *compareData) links(p *page) {
+	view := ""
+	if d.Inline {
+		view = "inline"
+	}
+	fmtParam := ""
+	if d.HideFormatting {
+		fmtParam = "hide"
+	}
+	link := func(from, to int64, view, fmtParam string, all bool) string {
+		ctx := ""
+		if all {
+			ctx = "all"
+		}
+		return p.Link("/compare", "from", from, "to", to, "view", view, "fmt", fmtParam, "context", ctx)
+	}
+	otherView := "inline"
+	if d.Inline {
+		otherView = "side"
+	}
+	otherFmt := "hide"
+	if d.HideFormatting {
+		otherFmt = ""
+	}
+	d.ExpandURL = link(d.From.ID, d.To.ID, view, fmtParam, true)
+	d.SwapURL = link(d.To.ID, d.From.ID, view, fmtParam, d.AllContext)
+	d.ViewURL = link(d.From.ID, d.To.ID, otherView, fmtParam, d.AllContext)
+	d.FormattingURL = link(d.From.ID, d.To.ID, view, otherFmt, d.AllContext)
+	d.PatchURL = p.Link("/compare.patch", "from", d.From.ID, "to", d.To.ID)
+}
+
+// versionPair reads and checks ?from=&to=.
+func (s *Server) versionPair(r *http.Request) (from, to *policywatch.Version, err error) {
+	q := r.URL.Query()
+	fromID, err1 := policywatch.ParseID(q.Get("from"))
+	toID, err2 := policywatch.ParseID(q.Get("to"))
+	if err1 != nil || err2 != nil {
+		return nil, nil, policywatch.Errorf(policywatch.ErrInvalid, "from and to must be version ids")
+	}
+	if from, err = s.store.FindVersion(r.Context(), fromID); err != nil {
+		return nil, nil, err
+	}
+	if to, err = s.store.FindVersion(r.Context(), toID); err != nil {
+		return nil, nil, err
+	}
+	if from.PolicyID != to.PolicyID {
+		return nil, nil, policywatch.Errorf(policywatch.ErrInvalid, "versions %d and %d belong to different policies", fromID, toID)
+	}
+	return from, to, nil
+}
+
+// comparePage serves GET /compare?from=&to=: the analysis of a pair and its diff.
+func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
+	from, to, err := s.versionPair(r)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	pol, err := s.store.FindPolicy(r.Context(), from.PolicyID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	versions, err := s.store.ListVersions(r.Context(), pol.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	sort.SliceStable(versions, func(i, j int) bool { return versions[i].CapturedAt.After(versions[j].CapturedAt) })
+	res, err := s.compare(r, from.ID, to.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	q := r.URL.Query()
+	data := compareData{
+		Policy: pol, From: from, To: to, Versions: versions, Stats: res.Stats,
+		Inline:         q.Get("view") == "inline" || (q.Get("view") == "" && isMobile(r)),
+		HideFormatting: q.Get("fmt") == "hide",
+		AllContext:     q.Get("context") == "all",
+	}
+	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext, sideBySide: !data.Inline})
+	data.Changes = data.View.Changes
+	data.links(p)
+	data.Table = renderDiff(data.View, p, data.Inline, data.ExpandURL)
+	if from.ID != to.ID {
+		report, err := s.analysisFor(r.Context(), from.ID, to.ID, p.Lang)
+		if err != nil {
+			s.log.Error("analysis failed", "from", from.ID, "to", to.ID, "err", err)
+			data.AnalysisError = err.Error()
+		} else {
+			model := s.analyzer().Engine()
+			data.Analysis = newAnalysisView(report, p, model != analyze.EngineBuiltin, model)
+		}
+	}
+	p.Title = pol.Name + " · " + p.T("compare.title")
+	p.Data = data
+	s.render(w, r, http.StatusOK, "compare", p)
+}
+
+// isMobile: narrow screens get the inline view by default.
+func isMobile(r *http.Request) bool {
+	return r.Header.Get("Sec-CH-UA-Mobile") == "?1" || strings.Contains(r.UserAgent(), "Mobile")
+}
+
+// comparePatch serves GET /compare.patch?from=&to=: the unified patch, as a download.
+func (s *Server) comparePatch(w http.ResponseWriter, r *http.Request, p *page) {
+	from, to, err := s.versionPair(r)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	res, err := s.compare(r, from.ID, to.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	name := fmt.Sprintf("policy-%d-v%d-v%d.patch", from.PolicyID, from.ID, to.ID)
+	w.Header().Set("Content-Type", "text/x-diff; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	textdiff.WritePatch(w, res, fmt.Sprintf("a/version-%d.txt", from.ID), fmt.Sprintf("b/version-%d.txt", to.ID), 3)
+}

@@ -1,0 +1,32 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/policywatch/policywatch/internal/metrics"
+)
+
+// metricsHandler serves /metrics: the process's metrics plus the number of
+// policies due for a check (the queue's depth).
+func (s *Server) metricsHandler() http.Handler {
+	reg := prometheus.NewRegistry()
+	if c := s.opt.Checker; c != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "policywatch_due_policies",
+			Help: "Policies whose next check is due (the queue's depth).",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			ids, err := c.Due(ctx, time.Now())
+			if err != nil {
+				return -1
+			}
+			return float64(len(ids))
+		}))
+	}
+	return metrics.Handler(reg)
+}

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
+
+type policyData struct {
+	Policy   *policywatch.Policy
+	Versions []versionRow // newest first
+	Runs     []policywatch.CheckRun
+	Timeline timeline
+	CanCheck bool
+}
+
+// versionRow is a version with its change against the one before.
+type versionRow struct {
+	policywatch.Version
+	PrevID    int64
+	Stats     *textdiff.Stats
+	Level     string // of the analysis against the version before ("" if none)
+	LevelName string
+}
+
+// policyPage serves GET /policies/{id}: the versions on a timeline and in a table, and the recent checks.
+func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
+	pol, ok := s.policyFromPath(w, r, p)
+	if !ok {
+		return
+	}
+	versions, err := s.store.ListVersions(r.Context(), pol.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	runs, err := s.store.ListCheckRuns(r.Context(), pol.ID, 20)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	analyses, err := s.store.ListAnalyses(r.Context(), pol.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	levels := map[[2]int64]string{}
+	for _, a := range analyses {
+		levels[[2]int64{a.FromVersion, a.ToVersion}] = a.Level
+	}
+	rows := make([]versionRow, len(versions))
+	for i, v := range versions {
+		rows[i] = versionRow{Version: v}
+		if i > 0 {
+			rows[i].PrevID = versions[i-1].ID
+		}
+		if i > 0 && !v.Technical {
+			rows[i].PrevID = versions[i-1].ID
+			rows[i].Level = levels[[2]int64{versions[i-1].ID, v.ID}]
+			rows[i].LevelName = analyze.LevelName(rows[i].Level, p.Lang)
+			if res, err := s.compare(r, versions[i-1].ID, v.ID); err == nil {
+				st := res.Stats
+				rows[i].Stats = &st
+			}
+		}
+	}
+	data := policyData{Policy: pol, Runs: runs, Timeline: newTimeline(policyChanges(rows), p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
+	for i := len(rows) - 1; i >= 0; i-- {
+		data.Versions = append(data.Versions, rows[i])
+	}
+	p.Title = pol.Name
+	p.Data = data
+	s.render(w, r, http.StatusOK, "policy", p)
+}
+
+// policyChanges leaves out technical re-extractions: they are not changes of
+// the policy and have no place on its timeline.
+func policyChanges(rows []versionRow) []versionRow {
+	var out []versionRow
+	for _, r := range rows {
+		if !r.Technical {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// policyFromPath finds the policy of the path's {id}, or answers the
+// request with the error.
+func (s *Server) policyFromPath(w http.ResponseWriter, r *http.Request, p *page) (*policywatch.Policy, bool) {
+	id, err := policywatch.ParseID(r.PathValue("id"))
+	if err != nil {
+		s.notFound(w, r, p)
+		return nil, false
+	}
+	pol, err := s.store.FindPolicy(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return nil, false
+	}
+	return pol, true
+}
