@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // answerSchema is what the model must answer; it is also shown to the
@@ -30,23 +28,14 @@ type answer struct {
 	Conclusion string `json:"conclusion"`
 }
 
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(answerSchema))
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("answer.schema.json", doc); err != nil {
-		return nil, err
-	}
-	return c.Compile("answer.schema.json")
-})
+// compiledSchema is answer.schema.json, read on first use.
+var compiledSchema = sync.OnceValues(func() (*schema, error) { return parseSchema(answerSchema) })
 
 // parseAnswer validates a model's reply against the schema and decodes it.
 // Models often wrap JSON in a Markdown fence; that much is forgiven.
 func parseAnswer(content string) (*answer, error) {
 	content = unfence(content)
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(content))
+	doc, err := decodeJSON(content)
 	if err != nil {
 		return nil, fmt.Errorf("answer is not JSON: %w", err)
 	}
@@ -54,7 +43,7 @@ func parseAnswer(content string) (*answer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("answer schema: %w", err)
 	}
-	if err := sch.Validate(doc); err != nil {
+	if err := sch.validate(doc); err != nil {
 		return nil, fmt.Errorf("answer does not match the schema: %s", oneLine(err.Error()))
 	}
 	var a answer
