@@ -10,27 +10,17 @@ import (
 type apiHandler func(w http.ResponseWriter, r *http.Request) (any, error)
 
 // serveAPI runs a JSON handler: its value as JSON (201 for a
-// createdResponse), or its error as {"error","class"} with a status by
-// its class.
+// createdResponse), or its error as {"error","class"} with the status of
+// its class in the error table (errors.go); the message is English.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, h apiHandler) {
 	v, err := h(w, r)
 	if err != nil {
-		status := http.StatusInternalServerError
-		switch policywatch.ClassOf(err) {
-		case policywatch.ErrNotFound:
-			status = http.StatusNotFound
-		case policywatch.ErrInvalid, policywatch.ErrBadURL:
-			status = http.StatusBadRequest
-		case policywatch.ErrAlreadyExists:
-			status = http.StatusConflict
-		default:
+		reply, msg := replyTo(err), err.Error()
+		if reply == internalError {
 			s.logRequestError(r, "api", "path", r.URL.Path, "err", err)
-		}
-		msg := err.Error()
-		if status == http.StatusInternalServerError {
 			msg = "internal error"
 		}
-		writeAPIError(w, status, string(policywatch.ClassOf(err)), msg)
+		writeAPIError(w, reply.status, string(policywatch.ClassOf(err)), msg)
 		return
 	}
 	status := http.StatusOK

@@ -176,7 +176,7 @@ func (s *Server) apiCheckPolicy(w http.ResponseWriter, r *http.Request) (any, er
 		return nil, err
 	}
 	if s.opt.Checker == nil {
-		return nil, policywatch.Errorf(policywatch.ErrUnsupported, "checks are not available on this server")
+		return nil, errNoChecker()
 	}
 	if _, err := s.store.FindPolicy(r.Context(), id); err != nil {
 		return nil, err

@@ -25,11 +25,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r)
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if !s.auth.checkLoginCSRF(r) {
-		s.renderError(w, r, p, http.StatusForbidden, "CSRF token missing or wrong")
+		s.renderError(w, r, p, http.StatusForbidden, p.T("error.csrf"))
 		return
 	}
 	if !s.auth.allowLogin(r) {
-		s.renderError(w, r, p, http.StatusTooManyRequests, http.StatusText(http.StatusTooManyRequests))
+		s.renderError(w, r, p, http.StatusTooManyRequests, p.T("error.toomanyrequests"))
 		return
 	}
 	next := safeNext(r.PostFormValue("next"))

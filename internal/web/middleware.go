@@ -64,7 +64,7 @@ func (s *Server) write(h handlerFunc) http.HandlerFunc {
 			return
 		}
 		if !s.auth.checkCSRF(r, sess) {
-			s.renderError(w, r, p, http.StatusForbidden, "CSRF token missing or wrong")
+			s.renderError(w, r, p, http.StatusForbidden, p.T("error.csrf"))
 			return
 		}
 		h(w, r, p)

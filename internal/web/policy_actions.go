@@ -34,7 +34,7 @@ func (s *Server) checkPolicy(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	if s.opt.Checker == nil {
-		s.renderError(w, r, p, http.StatusServiceUnavailable, "checks are not available on this server")
+		s.fail(w, r, p, errNoChecker())
 		return
 	}
 	o := s.opt.Checker.Check(r.Context(), pol.ID)

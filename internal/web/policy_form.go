@@ -122,18 +122,22 @@ func (s *Server) updatePolicy(w http.ResponseWriter, r *http.Request, p *page) {
 	s.redirectWithFlash(w, r, p.Link(fmt.Sprintf("/policies/%d", pol.ID)), p.T("flash.saved"))
 }
 
-// formError shows the form again with what was typed and why it failed.
+// formError shows the form again with what was typed and why it failed,
+// when the input is at fault (the error table's 400 and 409); any other
+// error is answered as on every page.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *page, pol *policywatch.Policy, err error) {
-	switch policywatch.ClassOf(err) {
-	case policywatch.ErrInvalid, policywatch.ErrBadURL, policywatch.ErrAlreadyExists:
-	default:
+	reply := replyTo(err)
+	if !reply.userError() {
 		s.fail(w, r, p, err)
 		return
 	}
 	f := formFromPolicy(pol)
 	f.URL, f.Every, f.Kind, f.Render = r.PostFormValue("url"), r.PostFormValue("every"), r.PostFormValue("kind"), r.PostFormValue("render")
-	f.Error = err.Error()
+	f.Error = reply.message(p, err)
 	p.Title = p.T("form.add.title")
+	if pol.ID != 0 {
+		p.Title = p.T("form.edit.title")
+	}
 	p.Data = f
-	s.render(w, r, http.StatusBadRequest, "policy_form", p)
+	s.render(w, r, reply.status, "policy_form", p)
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
 )
 
@@ -75,7 +74,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // renderError answers with the error page.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *page, status int, msg string) {
-	p.Title = http.StatusText(status)
+	p.Title = statusTitle(p, status)
 	p.Data = msg
 	s.render(w, r, status, "error", p)
 }
@@ -85,15 +84,13 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p *page) {
 	s.renderError(w, r, p, http.StatusNotFound, p.T("error.notfound"))
 }
 
-// fail answers a store or input error with the right status.
+// fail answers an error with the error page: the status and message of
+// its class in the error table (errors.go). The server's own failures are
+// logged.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
-	switch policywatch.ClassOf(err) {
-	case policywatch.ErrNotFound:
-		s.notFound(w, r, p)
-	case policywatch.ErrInvalid, policywatch.ErrBadURL, policywatch.ErrAlreadyExists:
-		s.renderError(w, r, p, http.StatusBadRequest, p.T("error.badrequest", err.Error()))
-	default:
+	reply := replyTo(err)
+	if reply == internalError {
 		s.logRequestError(r, "request failed", "path", r.URL.Path, "err", err)
-		s.renderError(w, r, p, http.StatusInternalServerError, p.T("error.internal"))
 	}
+	s.renderError(w, r, p, reply.status, reply.message(p, err))
 }

@@ -401,7 +401,7 @@ func TestLoginProtectsWrites(t *testing.T) {
 	bad := url.Values{"csrf": {csrf}, "url": {"ftp://x"}, "name": {"x"}, "platform": {"y"}}
 	resp, _ = c.PostForm(f.http.URL+"/policies", bad)
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "only http and https") {
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "只能抓取 http 和 https 网址") {
 		t.Errorf("bad URL: status %d", resp.StatusCode)
 	}
 }
