@@ -18,9 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
-
 	"github.com/policywatch/policywatch/internal/analyze"
 )
 
@@ -46,7 +43,7 @@ type Config struct {
 // Analyzer writes reports with a model on top of the built-in analysis.
 type Analyzer struct {
 	cfg    Config
-	client openai.Client
+	client *chatClient
 	cache  *cache
 }
 
@@ -67,15 +64,7 @@ func New(cfg Config) *Analyzer {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	opts := []option.RequestOption{
-		option.WithBaseURL(cfg.BaseURL),
-		option.WithAPIKey(orDefault(cfg.APIKey, "none")),
-		option.WithMaxRetries(1),
-	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
-	}
-	return &Analyzer{cfg: cfg, client: openai.NewClient(opts...), cache: newCache(256)}
+	return &Analyzer{cfg: cfg, client: newChatClient(cfg.BaseURL, orDefault(cfg.APIKey, "none"), cfg.HTTPClient), cache: newCache(256)}
 }
 
 // Engine names the model in reports.
@@ -110,18 +99,14 @@ func (a *Analyzer) rewrite(ctx context.Context, report *analyze.Report) error {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
 	system, user := prompt(report, a.cfg.MaxInput)
-	resp, err := a.client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{
-		Model: a.cfg.Model,
-		Messages: []openai.ChatCompletionMessageParamUnion{
-			openai.SystemMessage(system),
-			openai.UserMessage(user),
-		},
-		ResponseFormat: openai.ChatCompletionNewParamsResponseFormatUnion{
-			OfJSONObject: &openai.ResponseFormatJSONObjectParam{},
-		},
-		Temperature: openai.Float(0.2),
-		MaxTokens:   openai.Int(4096),
-	})
+	req := completionRequest{
+		Model:       a.cfg.Model,
+		Messages:    []chatMessage{{Role: "system", Content: system}, {Role: "user", Content: user}},
+		Temperature: 0.2,
+		MaxTokens:   4096,
+	}
+	req.ResponseFormat.Type = "json_object"
+	resp, err := a.client.complete(ctx, req)
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Errorf("no answer within %s", a.cfg.Timeout)
