@@ -148,12 +148,27 @@ func lineIsNormal(line string) bool {
 			i++
 			continue
 		}
+		prevSpace = false
+		if cjk3(line, i) {
+			i += 3
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(line[i:])
 		if r == utf8.RuneError || fastClass(r) != stable {
 			return false
 		}
-		prevSpace = false
 		i += size
 	}
 	return true
+}
+
+// cjk3 reports a well-formed three-byte character of U+4E00–U+9FFF (the
+// CJK Unified Ideographs, stable) at s[i:], told from its bytes without
+// decoding it: E4 B8 80 … E9 BF BF.
+func cjk3(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	return c0 >= 0xE4 && c0 <= 0xE9 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 && (c0 > 0xE4 || c1 >= 0xB8)
 }

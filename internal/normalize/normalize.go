@@ -37,20 +37,24 @@ func invisible(r rune) bool {
 // characters dropped, NBSP turned into a space, trailing blanks trimmed, and
 // runs of blank lines collapsed to one.
 func Clean(s string) string {
-	if isClean(s) {
-		return s
-	}
-	if strings.Contains(s, "\r") {
+	out, _ := clean(s)
+	return out
+}
+
+// clean is Clean in one pass over the text, also reporting whether the
+// text changed. Nothing is copied while the output is the input so far,
+// so text already clean comes back as it is.
+func clean(s string) (string, bool) {
+	crlf := strings.Contains(s, "\r")
+	if crlf {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
-	valid := utf8.ValidString(s)
-	var b strings.Builder
-	b.Grow(len(s))
+	w := lazyWriter{src: s}
 	started, pendingBlank := false, false
 	for line := range strings.Lines(s) {
 		line = strings.TrimSuffix(line, "\n")
-		if !valid || !quickPlain(line) {
+		if !quickPlain(line) || !utf8.ValidString(line) {
 			line = cleanLine(line)
 		}
 		line = strings.TrimRightFunc(line, unicode.IsSpace)
@@ -59,52 +63,78 @@ func Clean(s string) string {
 			continue
 		}
 		if started {
-			b.WriteByte('\n')
+			w.writeNewline()
 			if pendingBlank {
-				b.WriteByte('\n')
+				w.writeNewline()
 			}
 		}
-		b.WriteString(line)
+		w.writeString(line)
 		started, pendingBlank = true, false
 	}
 	if started {
-		b.WriteByte('\n')
+		w.writeNewline()
 	}
-	return b.String()
+	out, changed := w.result()
+	return out, changed || crlf
 }
 
-// isClean reports text that Clean would return unchanged: valid UTF-8,
-// lines without invisible characters or trailing blanks, single blank lines
-// between text lines, and one final newline.
+// isClean reports text that Clean would return unchanged.
 func isClean(s string) bool {
-	return wellFormed(s, func(line string) bool {
-		last := line[len(line)-1]
-		return last != ' ' && last != '\t' && quickPlain(line) && !strings.ContainsAny(line, "\r\v\f") &&
-			strings.TrimRightFunc(line, unicode.IsSpace) == line
-	})
+	_, changed := clean(s)
+	return !changed
 }
 
 // isNormalText reports text that Text would return unchanged.
 func isNormalText(s string) bool {
-	return wellFormed(s, lineIsNormal)
+	_, changed := text(s)
+	return !changed
 }
 
-// wellFormed checks the blank-line structure Clean and Text produce, and
-// every non-blank line with ok.
-func wellFormed(s string, ok func(line string) bool) bool {
-	if s == "" {
-		return true
-	}
-	if s[len(s)-1] != '\n' || s[0] == '\n' || strings.Contains(s, "\n\n\n") || strings.HasSuffix(s, "\n\n") ||
-		!utf8.ValidString(s) {
-		return false
-	}
-	for line := range strings.Lines(s) {
-		if line = line[:len(line)-1]; line != "" && !ok(line) {
-			return false
+// lazyWriter builds a transformation of src that usually leaves most of it
+// as it was: while what is written matches src at the same place nothing
+// is copied, and at the first difference the output so far is copied once.
+type lazyWriter struct {
+	src      string
+	n        int  // bytes written; while !diverged they are src[:n]
+	diverged bool // the output has left src and is in out
+	out      strings.Builder
+}
+
+func (w *lazyWriter) writeString(x string) {
+	if !w.diverged {
+		// Comparing a substring with itself is immediate (same pointer).
+		if w.n+len(x) <= len(w.src) && w.src[w.n:w.n+len(x)] == x {
+			w.n += len(x)
+			return
 		}
+		w.diverge(len(x))
 	}
-	return true
+	w.out.WriteString(x)
+}
+
+func (w *lazyWriter) writeNewline() {
+	if !w.diverged {
+		if w.n < len(w.src) && w.src[w.n] == '\n' {
+			w.n++
+			return
+		}
+		w.diverge(1)
+	}
+	w.out.WriteByte('\n')
+}
+
+func (w *lazyWriter) diverge(more int) {
+	w.diverged = true
+	w.out.Grow(max(len(w.src), w.n+more) + 16)
+	w.out.WriteString(w.src[:w.n])
+}
+
+// result is the output and whether it differs from src.
+func (w *lazyWriter) result() (string, bool) {
+	if !w.diverged {
+		return w.src[:w.n], w.n != len(w.src)
+	}
+	return w.out.String(), true
 }
 
 // cleanLine drops invisible runes and maps NBSP to a space.
@@ -162,17 +192,20 @@ func isPlain(line string) bool {
 
 // Text returns the normalized form of s: Clean, then NFKC, then every run of
 // whitespace inside a line collapsed to one space and each line trimmed. It
-// works line by line in one pass (NFKC never joins or splits lines).
+// works line by line in one pass (NFKC never joins or splits lines), and
+// copies nothing while the text is already in that form.
 func Text(s string) string {
-	if isNormalText(s) {
-		return s
-	}
-	if strings.Contains(s, "\r") {
+	out, _ := text(s)
+	return out
+}
+
+func text(s string) (string, bool) {
+	crlf := strings.Contains(s, "\r")
+	if crlf {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 		s = strings.ReplaceAll(s, "\r", "\n")
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	w := lazyWriter{src: s}
 	started, pendingBlank := false, false
 	for line := range strings.Lines(s) {
 		line = normLine(strings.TrimSuffix(line, "\n"))
@@ -181,13 +214,14 @@ func Text(s string) string {
 			continue
 		}
 		if pendingBlank {
-			b.WriteByte('\n')
+			w.writeNewline()
 		}
-		b.WriteString(line)
-		b.WriteByte('\n')
+		w.writeString(line)
+		w.writeNewline()
 		started, pendingBlank = true, false
 	}
-	return b.String()
+	out, changed := w.result()
+	return out, changed || crlf
 }
 
 // collapseSpaces trims line and turns each whitespace run into one space.

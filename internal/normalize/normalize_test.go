@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/policywatch/policywatch/internal/testpages"
 )
@@ -155,5 +156,62 @@ func FuzzTextAndClean(f *testing.F) {
 		if Text(c) != n {
 			t.Fatalf("Text(Clean(%q)) = %q, Text = %q", s, Text(c), n)
 		}
+		if want := slowClean(s); c != want {
+			t.Fatalf("Clean(%q) = %q, by definition %q", s, c, want)
+		}
+		if want := slowText(s); n != want {
+			t.Fatalf("Text(%q) = %q, by definition %q", s, n, want)
+		}
 	})
+}
+
+// TestCleanAndTextByDefinition: the one-pass Clean and Text give what their
+// definitions give, on the policies and on text in every state of repair.
+func TestCleanAndTextByDefinition(t *testing.T) {
+	inputs := []string{"", "\n", "\n\n", "a", "a\n", "a\n\n", "\na\n", "a\n\n\nb", "a \n", "a\r\nb\r", "\xffa\n",
+		"a\u00a0\n", "\u200b\n", "x\n\u200b\n\ny\n", "（一）　基本 \n", "a\fb\n", "a\u2028\n", "a\n\n", "\uFFFD\n"}
+	if names, err := testpages.PolicyNames(); err == nil {
+		for _, n := range names[:min(len(names), 20)] {
+			src, _ := testpages.Policy(n)
+			inputs = append(inputs, src, Clean(src), Text(src), strings.ReplaceAll(src, "\n", "\n\n\n"), src+"\n\n", "\n"+src)
+		}
+	}
+	for _, in := range inputs {
+		if got, want := Clean(in), slowClean(in); got != want {
+			t.Errorf("Clean(%.40q) = %.80q, by definition %.80q", in, got, want)
+		}
+		if got, want := Text(in), slowText(in); got != want {
+			t.Errorf("Text(%.40q) = %.80q, by definition %.80q", in, got, want)
+		}
+	}
+}
+
+// slowClean is Clean by its definition.
+func slowClean(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		var b strings.Builder
+		for _, r := range line {
+			switch {
+			case invisible(r):
+			case r == '\u00A0':
+				b.WriteByte(' ')
+			default:
+				b.WriteRune(r) // invalid bytes become U+FFFD
+			}
+		}
+		line = strings.TrimRightFunc(b.String(), unicode.IsSpace)
+		if line == "" && (len(out) == 0 || out[len(out)-1] == "") {
+			continue
+		}
+		out = append(out, line)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return strings.Join(out, "\n") + "\n"
 }
