@@ -69,7 +69,7 @@ func readDocument(cmd *cobra.Command, path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
 	}
-	res, err := extract.Extract(cmd.Context(), extract.Input{Body: body, Name: path})
+	res, err := extract.Extract(cmd.Context(), extract.Input{Body: body, Name: path, BodyImmutable: true})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}

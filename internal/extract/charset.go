@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gogs/chardet"
 	"golang.org/x/net/html/charset"
@@ -17,25 +18,37 @@ import (
 // or labelled Latin-1 that holds Chinese), it is detected from the bytes.
 // The name of the encoding used is returned.
 func Decode(body []byte, contentType string) (string, string) {
+	return decode(body, contentType, false)
+}
+
+// decode is Decode; with share set, UTF-8 text is body's own memory
+// rather than a copy (body must then never change).
+func decode(body []byte, contentType string, share bool) (string, string) {
+	asString := func() string {
+		if share && len(body) > 0 {
+			return unsafe.String(unsafe.SliceData(body), len(body))
+		}
+		return string(body)
+	}
 	enc, name, certain := charset.DetermineEncoding(body, contentType)
 	declared := certain || name != "windows-1252" // prescan found a <meta>
 	if !declared {
 		if utf8.Valid(body) {
-			return string(body), "utf-8"
+			return asString(), "utf-8"
 		}
 		return sniff(body)
 	}
 	switch {
 	case name == "utf-8":
 		if utf8.Valid(body) {
-			return string(body), "utf-8"
+			return asString(), "utf-8"
 		}
 		if invalidUTF8Share(body) > 0.01 {
 			return sniff(body)
 		}
 	case isLatinLabel(name) && hasHighBytes(body):
 		if utf8.Valid(body) {
-			return string(body), "utf-8"
+			return asString(), "utf-8"
 		}
 		if text, found := sniff(body); found != "windows-1252" {
 			return text, found

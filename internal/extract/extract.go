@@ -37,6 +37,12 @@ type Input struct {
 	URL         string   // page URL, for resolving relative references
 	Select      string   // CSS selector of the content (HTML only)
 	Remove      []string // CSS selectors of parts to drop (HTML only)
+
+	// BodyImmutable promises that Body is never changed after the call,
+	// so the text may share its memory instead of being a copy (a file
+	// read for one comparison, say: on a megabyte of text the copy costs
+	// more than the reading).
+	BodyImmutable bool
 }
 
 // Result is extracted text and what was noticed on the way.
@@ -87,7 +93,7 @@ func Extract(ctx context.Context, in Input) (Result, error) {
 		}
 		return res, err
 	case FormatHTML:
-		src, enc := Decode(in.Body, in.ContentType)
+		src, enc := decode(in.Body, in.ContentType, in.BodyImmutable)
 		if err := checkReadable("page", src); err != nil {
 			return Result{}, err
 		}
@@ -95,7 +101,7 @@ func Extract(ctx context.Context, in Input) (Result, error) {
 		res.Charset = enc
 		return res, err
 	case FormatText:
-		src, enc := Decode(in.Body, in.ContentType)
+		src, enc := decode(in.Body, in.ContentType, in.BodyImmutable)
 		if err := checkReadable("text", src); err != nil {
 			return Result{}, err
 		}

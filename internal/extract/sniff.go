@@ -70,13 +70,23 @@ func utf16Text(head []byte) bool {
 // none (PDF text keeps form feeds between pages, which count for nothing).
 const unreadableShare = 0.02
 
-// garbled reports text that is mostly noise: control characters,
-// replacement characters for bytes that did not decode, or text decoded in
-// the wrong encoding (UTF-8 read as Latin-1 turns every Chinese character
-// into two or three accented letters).
-func garbled(text string) (string, bool) {
-	total, bad, latin1 := 0, 0, 0
-	for _, r := range text {
+// charCounts counts a text's characters other than whitespace, those of
+// them that are control, private-use or replacement characters, and those
+// that are accented Latin-1 letters.
+func charCounts(text string) (total, bad, latin1 int) {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= 0xE3 && c <= 0xEC && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			// U+3000–U+CFFF, most of a Chinese text: neither bad nor Latin-1.
+			total++
+			i += 3
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:]) // as range reads it: an invalid byte is U+FFFD
+		}
+		i += size
 		switch {
 		case r == '\n' || r == '\r' || r == '\t' || r == '\f' || r == ' ':
 			continue
@@ -87,6 +97,15 @@ func garbled(text string) (string, bool) {
 		}
 		total++
 	}
+	return total, bad, latin1
+}
+
+// garbled reports text that is mostly noise: control characters,
+// replacement characters for bytes that did not decode, or text decoded in
+// the wrong encoding (UTF-8 read as Latin-1 turns every Chinese character
+// into two or three accented letters).
+func garbled(text string) (string, bool) {
+	total, bad, latin1 := charCounts(text)
 	switch {
 	case total == 0:
 		return "", false
