@@ -54,7 +54,7 @@ func clean(s string) (string, bool) {
 	started, pendingBlank := false, false
 	for line := range strings.Lines(s) {
 		line = strings.TrimSuffix(line, "\n")
-		if !quickPlain(line) || !utf8.ValidString(line) {
+		if !plainValid(line) {
 			line = cleanLine(line)
 		}
 		line = strings.TrimRightFunc(line, unicode.IsSpace)
@@ -169,6 +169,30 @@ func quickPlain(line string) bool {
 				return false
 			}
 		}
+	}
+	return true
+}
+
+// plainValid is quickPlain(line) && utf8.ValidString(line) in one pass:
+// valid UTF-8 without the runes cleanLine changes. Most characters of a
+// Chinese policy are three bytes led by E3–EC, which are never among those
+// runes and are valid whenever two continuation bytes follow.
+func plainValid(line string) bool {
+	for i := 0; i < len(line); {
+		c := line[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= 0xE3 && c <= 0xEC && i+2 < len(line) && line[i+1]&0xC0 == 0x80 && line[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(line[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u00A0' || invisible(r) {
+			return false
+		}
+		i += size
 	}
 	return true
 }
@@ -304,6 +328,10 @@ func keyIsLine(line string) bool {
 				return false
 			}
 			i++
+			continue
+		}
+		if cjk3(line, i) { // U+4E00–U+9FFF: no space, no quote
+			i += 3
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(line[i:])

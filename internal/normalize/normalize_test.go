@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/policywatch/policywatch/internal/testpages"
 )
@@ -214,4 +215,49 @@ func slowClean(s string) string {
 		return ""
 	}
 	return strings.Join(out, "\n") + "\n"
+}
+
+func TestPlainValid(t *testing.T) {
+	lines := []string{"", "abc", "中文，“引号”。", "\u00a0", "a\u200bb", "\ufeff", "\xff", "a\xe4\xb8", "\xe4\xb8\x80", "\xed\xa0\x80",
+		"\xe0\x80\x80", "\uFFFD", "ㄅ가힣", "\u00ad", "\u2060", "\U0001F600", "\xe3\x80", "\xec\xbf\xbf"}
+	for r := rune(0x80); r < 0x10000; r += 7 {
+		lines = append(lines, "x"+string(r)+"y")
+	}
+	for _, l := range lines {
+		if got, want := plainValid(l), quickPlain(l) && utf8.ValidString(l); got != want {
+			t.Errorf("plainValid(%q) = %v, want %v", l, got, want)
+		}
+	}
+}
+
+// TestKeyFastPath: a line taken as its own key is its key as the general
+// path computes it.
+func TestKeyFastPath(t *testing.T) {
+	slowKey := func(s string) string {
+		var b strings.Builder
+		for line := range strings.Lines(s) {
+			line = strings.TrimRight(line, "\n")
+			if isTableRule(line) {
+				continue
+			}
+			for _, r := range stripBlockMarker(line) {
+				if !unicode.IsSpace(r) {
+					b.WriteRune(foldQuote(r))
+				}
+			}
+		}
+		return b.String()
+	}
+	lines := []string{"", "中文", "“中”", "a b", "\xe4\xb8", "\xed\xa0\x80", "# 标题", "|a|", "中\u3000文", "\xe4\xb8\xad\xe4"}
+	for r := rune(0); r < 0x10000; r += 3 {
+		lines = append(lines, "中"+string(r)+"文")
+	}
+	if src, err := testpages.Policy("QQ"); err == nil {
+		lines = append(lines, strings.Split(Text(src), "\n")...)
+	}
+	for _, l := range lines {
+		if got, want := KeyOfText(l), slowKey(l); got != want {
+			t.Fatalf("KeyOfText(%q) = %q, want %q", l, got, want)
+		}
+	}
 }

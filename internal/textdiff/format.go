@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -430,15 +431,23 @@ func (res Result) WriteJSON(w io.Writer) error {
 		buf = append(buf, `,"new_no":`...)
 		buf = appendLineNo(buf, r.NewNo)
 		buf = append(buf, `,"old":`...)
-		buf, _ = jsontext.AppendQuote(buf, r.Old) // invalid UTF-8 becomes U+FFFD, as encoding/json does
+		buf = appendJSONString(buf, r.Old)
 		buf = append(buf, `,"new":`...)
-		buf, _ = jsontext.AppendQuote(buf, r.New)
+		buf = appendJSONString(buf, r.New)
 		buf = append(buf, `,"spans":[`...)
 		for j, sp := range r.Spans {
 			if j > 0 {
 				buf = append(buf, ',')
 			}
-			buf = fmt.Appendf(buf, `{"side":"%s","start":%d,"end":%d,"op":"%s"}`, sp.Side, sp.Start, sp.End, sp.Op)
+			buf = append(buf, `{"side":`...)
+			buf = appendJSONString(buf, sp.Side)
+			buf = append(buf, `,"start":`...)
+			buf = strconv.AppendInt(buf, int64(sp.Start), 10)
+			buf = append(buf, `,"end":`...)
+			buf = strconv.AppendInt(buf, int64(sp.End), 10)
+			buf = append(buf, `,"op":`...)
+			buf = appendJSONString(buf, sp.Op)
+			buf = append(buf, '}')
 		}
 		buf = append(buf, `],"formatting":`...)
 		buf = strconv.AppendBool(buf, r.Formatting)
@@ -451,6 +460,46 @@ func (res Result) WriteJSON(w io.Writer) error {
 	}
 	buf = append(buf, "]}\n"...)
 	return flush()
+}
+
+// appendJSONString appends s as a JSON string, as jsontext.AppendQuote
+// writes it (invalid UTF-8 becomes U+FFFD, as encoding/json does). Most
+// lines need no escaping and are copied as they are.
+func appendJSONString(buf []byte, s string) []byte {
+	if !plainJSON(s) {
+		buf, _ = jsontext.AppendQuote(buf, s)
+		return buf
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}
+
+// plainJSON reports valid UTF-8 without a character JSON escapes: no
+// control character, quote or backslash. Three-byte characters led by
+// E3–EC (Chinese, most of a policy) are valid whenever two continuation
+// bytes follow.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' {
+				return false
+			}
+			i++
+			continue
+		}
+		if c >= 0xE3 && c <= 0xEC && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 func appendLineNo(buf []byte, n int) []byte {

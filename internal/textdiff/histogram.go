@@ -21,10 +21,24 @@ type edit struct {
 // align returns the edit runs turning a into b, in order. Lines are
 // compared by id; ids are below nIDs.
 func align(a, b []int, nIDs int) []edit {
-	var out []edit
+	var out runs
 	h := &histogram{a: a, b: b, head: make([]int32, nIDs), count: make([]int32, nIDs), next: make([]int32, len(a))}
 	h.diff(0, len(a), 0, len(b), &out)
-	return mergeRuns(out)
+	return out
+}
+
+// runs are edit runs in order, adjacent runs of the same kind joined as
+// they are added.
+type runs []edit
+
+func (out *runs) add(e edit) {
+	if n := len(*out); n > 0 {
+		if last := &(*out)[n-1]; last.equal == e.equal && last.aHi == e.aLo && last.bHi == e.bLo {
+			last.aHi, last.bHi = e.aHi, e.bHi
+			return
+		}
+	}
+	*out = append(*out, e)
 }
 
 // histogram holds the index of the current a region: for each line id its
@@ -37,25 +51,29 @@ type histogram struct {
 	count []int32 // per id: occurrences in the region
 }
 
-func (h *histogram) diff(aLo, aHi, bLo, bHi int, out *[]edit) {
+func (h *histogram) diff(aLo, aHi, bLo, bHi int, out *runs) {
 	// Common prefix and suffix need no search.
-	for aLo < aHi && bLo < bHi && h.a[aLo] == h.b[bLo] {
-		*out = append(*out, edit{equal: true, aLo: aLo, aHi: aLo + 1, bLo: bLo, bHi: bLo + 1})
-		aLo, bLo = aLo+1, bLo+1
+	p := 0
+	for aLo+p < aHi && bLo+p < bHi && h.a[aLo+p] == h.b[bLo+p] {
+		p++
 	}
-	var suffix []edit
-	for aLo < aHi && bLo < bHi && h.a[aHi-1] == h.b[bHi-1] {
-		aHi, bHi = aHi-1, bHi-1
-		suffix = append(suffix, edit{equal: true, aLo: aHi, aHi: aHi + 1, bLo: bHi, bHi: bHi + 1})
+	if p > 0 {
+		out.add(edit{equal: true, aLo: aLo, aHi: aLo + p, bLo: bLo, bHi: bLo + p})
+		aLo, bLo = aLo+p, bLo+p
 	}
+	s := 0
+	for aLo < aHi-s && bLo < bHi-s && h.a[aHi-1-s] == h.b[bHi-1-s] {
+		s++
+	}
+	aHi, bHi = aHi-s, bHi-s
 	defer func() {
-		for i := len(suffix) - 1; i >= 0; i-- {
-			*out = append(*out, suffix[i])
+		if s > 0 {
+			out.add(edit{equal: true, aLo: aHi, aHi: aHi + s, bLo: bHi, bHi: bHi + s})
 		}
 	}()
 	if aLo == aHi || bLo == bHi {
 		if aLo < aHi || bLo < bHi {
-			*out = append(*out, edit{aLo: aLo, aHi: aHi, bLo: bLo, bHi: bHi})
+			out.add(edit{aLo: aLo, aHi: aHi, bLo: bLo, bHi: bHi})
 		}
 		return
 	}
@@ -64,11 +82,11 @@ func (h *histogram) diff(aLo, aHi, bLo, bHi int, out *[]edit) {
 		// No line rare enough to anchor on: one change block. Blank and
 		// other commonplace lines inside it are matched up later, when the
 		// block's lines are paired.
-		*out = append(*out, edit{aLo: aLo, aHi: aHi, bLo: bLo, bHi: bHi})
+		out.add(edit{aLo: aLo, aHi: aHi, bLo: bLo, bHi: bHi})
 		return
 	}
 	h.diff(aLo, as, bLo, bs, out)
-	*out = append(*out, edit{equal: true, aLo: as, aHi: ae, bLo: bs, bHi: be})
+	out.add(edit{equal: true, aLo: as, aHi: ae, bLo: bs, bHi: be})
 	h.diff(ae, aHi, be, bHi, out)
 }
 
@@ -131,17 +149,4 @@ func (h *histogram) clear(aLo, aHi int) {
 		id := h.a[i]
 		h.head[id], h.count[id] = 0, 0
 	}
-}
-
-// mergeRuns joins adjacent runs of the same kind.
-func mergeRuns(in []edit) []edit {
-	var out []edit
-	for _, e := range in {
-		if n := len(out); n > 0 && out[n-1].equal == e.equal && out[n-1].aHi == e.aLo && out[n-1].bHi == e.bLo {
-			out[n-1].aHi, out[n-1].bHi = e.aHi, e.bHi
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
 }

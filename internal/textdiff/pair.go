@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -30,16 +31,53 @@ const (
 type profile []uint64
 
 func newProfile(line string) profile {
-	rs := []rune(line)
-	if len(rs) == 1 {
-		return profile{uint64(rs[0])}
-	}
-	p := make(profile, 0, max(len(rs)-1, 0))
-	for i := 0; i+1 < len(rs); i++ {
-		p = append(p, uint64(rs[i])<<21|uint64(rs[i+1]))
-	}
-	slices.Sort(p)
+	_, p := appendProfile(make([]uint64, 0, len(line)/3+1), line) // a character per three bytes in Chinese
 	return p
+}
+
+// appendProfile appends the profile of line to buf and returns buf and the
+// profile, which shares buf's memory.
+func appendProfile(buf []uint64, line string) ([]uint64, profile) {
+	start := len(buf)
+	prev := rune(-1)
+	for i := 0; i < len(line); {
+		r, ok := cjk3(line, i)
+		size := 3
+		if !ok { // as []rune(line) reads it: an invalid byte is U+FFFD
+			r, size = utf8.DecodeRuneInString(line[i:])
+		}
+		i += size
+		if prev >= 0 {
+			buf = append(buf, uint64(prev)<<21|uint64(r))
+		}
+		prev = r
+	}
+	if len(buf) == start && prev >= 0 {
+		buf = append(buf, uint64(prev)) // one character
+	}
+	p := profile(buf[start:len(buf):len(buf)])
+	slices.Sort(p)
+	return buf, p
+}
+
+// profileBufs hold the memory of a change block's profiles while the block
+// is paired, for the next block to reuse.
+var profileBufs = sync.Pool{New: func() any { return new([]uint64) }}
+
+// blockProfiles are the profiles of a change block's old and new lines, in
+// the memory of buf (when it grows, the profiles made so far stay where
+// they are, and the next block gets the larger buffer).
+func blockProfiles(olds, news []string, buf *[]uint64) (po, pn []profile) {
+	b := (*buf)[:0]
+	po, pn = make([]profile, len(olds)), make([]profile, len(news))
+	for i, l := range olds {
+		b, po[i] = appendProfile(b, l)
+	}
+	for i, l := range news {
+		b, pn[i] = appendProfile(b, l)
+	}
+	*buf = b
+	return po, pn
 }
 
 // similarity is the Dice coefficient of two bigram profiles: 1 for equal
@@ -67,23 +105,23 @@ func similarity(a, b profile) float64 {
 	return 2 * float64(common) / float64(len(a)+len(b))
 }
 
-// pairBlock turns a change block into rows: lines that are versions of the
-// same paragraph are paired in order (replace rows, or equal rows for
-// identical lines such as the blank lines between paragraphs); the rest
-// are deletions and insertions.
-func pairBlock(oldLines, newLines []string, e edit) []Row {
-	olds, news := oldLines[e.aLo:e.aHi], newLines[e.bLo:e.bHi]
-	var pairs [][2]int
+// pairLines pairs the lines of a change block that are versions of the
+// same paragraph, in order: similar lines (replace rows) and identical
+// ones such as the blank lines between paragraphs (equal rows). It returns
+// the pairs as indexes into olds and news.
+func pairLines(olds, news []string) [][2]int {
 	switch {
 	case len(olds) == 1 && len(news) == 1:
 		// The common edit: one line changed. Shared ends decide most
 		// cases without building bigram profiles.
 		if olds[0] == news[0] || endsSimilarity(olds[0], news[0]) >= pairThreshold ||
 			similarity(newProfile(olds[0]), newProfile(news[0])) >= pairThreshold {
-			pairs = [][2]int{{0, 0}}
+			return [][2]int{{0, 0}}
 		}
 	case len(olds) > 0 && len(news) > 0:
-		po, pn := profiles(olds), profiles(news)
+		buf := profileBufs.Get().(*[]uint64)
+		defer profileBufs.Put(buf)
+		po, pn := blockProfiles(olds, news, buf)
 		sim := func(x, y int) float64 {
 			if olds[x] == news[y] {
 				return 1
@@ -91,12 +129,17 @@ func pairBlock(oldLines, newLines []string, e edit) []Row {
 			return similarity(po[x], pn[y])
 		}
 		if len(olds)*len(news) <= fullPairCells {
-			pairs = pairExact(len(olds), len(news), sim)
-		} else {
-			pairs = pairWindowed(len(olds), len(news), sim)
+			return pairExact(len(olds), len(news), sim)
 		}
+		return pairWindowed(len(olds), len(news), sim)
 	}
-	rows := make([]Row, 0, len(olds)+len(news))
+	return nil
+}
+
+// appendBlock appends a change block's rows: its pairs (from pairLines),
+// and the rest as deletions and insertions.
+func appendBlock(rows []Row, oldLines, newLines []string, e edit, pairs [][2]int) []Row {
+	olds, news := oldLines[e.aLo:e.aHi], newLines[e.bLo:e.bHi]
 	x, y := 0, 0
 	flush := func(toX, toY int) {
 		for ; x < toX; x++ {
@@ -142,14 +185,6 @@ func endsSimilarity(a, b string) float64 {
 		return 1
 	}
 	return 2 * float64(p+s) / float64(len(a)+len(b))
-}
-
-func profiles(lines []string) []profile {
-	out := make([]profile, len(lines))
-	for i, l := range lines {
-		out[i] = newProfile(l)
-	}
-	return out
 }
 
 // pairExact finds the order-preserving pairing with the greatest total
@@ -212,7 +247,7 @@ func pairWindowed(n, m int, sim func(x, y int) float64) [][2]int {
 func findMoves(rows []Row) []Row {
 	deleted := map[string][]int{}
 	for i, r := range rows {
-		if r.Op == Delete && utf8.RuneCountInString(r.oldKey) >= minMoveRunes {
+		if r.Op == Delete && atLeastRunes(r.oldKey, minMoveRunes) {
 			deleted[r.oldKey] = append(deleted[r.oldKey], i)
 		}
 	}
@@ -245,15 +280,27 @@ func findMoves(rows []Row) []Row {
 	return out
 }
 
+// atLeastRunes reports whether s has at least n characters, counting them
+// only when its length in bytes does not tell.
+func atLeastRunes(s string, n int) bool {
+	switch {
+	case len(s) >= n*utf8.UTFMax:
+		return true
+	case len(s) < n:
+		return false
+	}
+	return utf8.RuneCountInString(s) >= n
+}
+
 // fuzzyMoves pairs the remaining long deletions and insertions that are
 // nearly the same paragraph, best matches first.
 func fuzzyMoves(rows []Row, gone map[int]bool) {
 	var dels, ins []int
 	for i, r := range rows {
 		switch {
-		case r.Op == Delete && !gone[i] && utf8.RuneCountInString(r.Old) >= 2*minMoveRunes:
+		case r.Op == Delete && !gone[i] && atLeastRunes(r.Old, 2*minMoveRunes):
 			dels = append(dels, i)
-		case r.Op == Insert && utf8.RuneCountInString(r.New) >= 2*minMoveRunes:
+		case r.Op == Insert && atLeastRunes(r.New, 2*minMoveRunes):
 			ins = append(ins, i)
 		}
 	}

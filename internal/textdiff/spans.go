@@ -1,6 +1,7 @@
 package textdiff
 
 import (
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -20,8 +21,9 @@ func lineSpans(oldLine, newLine string) []Span {
 	if oldLine == newLine {
 		return nil
 	}
-	var enc tokenEncoder
-	a, b := enc.encode(oldLine), enc.encode(newLine)
+	enc := encoders.Get().(*tokenEncoder)
+	defer enc.release()
+	a, b := enc.encode(oldLine, &enc.a), enc.encode(newLine, &enc.b)
 
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 250 * time.Millisecond
@@ -56,28 +58,71 @@ func lineSpans(oldLine, newLine string) []Span {
 type tokenEncoder struct {
 	vocab  map[string]rune
 	tokens []string
+	a, b   []rune // the encoded lines' memory, reused
 }
 
-func (e *tokenEncoder) encode(s string) []rune {
-	out := make([]rune, 0, len(s)/3+1)
-	eachToken(s, func(t string) {
-		r, size := utf8.DecodeRuneInString(t)
-		if size == len(t) && r < tokenBase {
+// encoders are reused from one line to the next: their memory is what a
+// comparison of many modified lines would otherwise allocate most.
+var encoders = sync.Pool{New: func() any { return new(tokenEncoder) }}
+
+func (e *tokenEncoder) release() {
+	clear(e.vocab)
+	clear(e.tokens) // let the lines go
+	e.tokens = e.tokens[:0]
+	encoders.Put(e)
+}
+
+// encode encodes s into the memory of *buf, which it keeps for next time.
+func (e *tokenEncoder) encode(s string, buf *[]rune) []rune {
+	out := (*buf)[:0]
+	if cap(out) < len(s)/3+1 {
+		out = make([]rune, 0, len(s)/3+1)
+	}
+	for i := 0; i < len(s); {
+		if r, ok := cjk3(s, i); ok {
+			// A Chinese character or mark, a token of its own: the common case.
 			out = append(out, r)
-			return
+			i += 3
+			continue
 		}
-		code, ok := e.vocab[t]
-		if !ok {
-			if e.vocab == nil {
-				e.vocab = make(map[string]rune)
-			}
-			code = rune(tokenBase + len(e.tokens))
-			e.vocab[t] = code
-			e.tokens = append(e.tokens, t)
-		}
-		out = append(out, code)
-	})
+		j := nextToken(s, i)
+		out = append(out, e.code(s[i:j]))
+		i = j
+	}
+	*buf = out
 	return out
+}
+
+// cjk3 decodes a well-formed three-byte character of U+3001–U+9FFF at
+// s[i:]: CJK marks, kana and ideographs, none of them a word letter or a
+// space (U+3000, the ideographic space, is one and is left out).
+func cjk3(s string, i int) (rune, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	if c0 < 0xE3 || c0 > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 || c0 == 0xE3 && c1 == 0x80 && c2 == 0x80 {
+		return 0, false
+	}
+	return rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), true
+}
+
+// code is the rune standing for token t.
+func (e *tokenEncoder) code(t string) rune {
+	r, size := utf8.DecodeRuneInString(t)
+	if size == len(t) && r < tokenBase {
+		return r
+	}
+	code, ok := e.vocab[t]
+	if !ok {
+		if e.vocab == nil {
+			e.vocab = make(map[string]rune)
+		}
+		code = rune(tokenBase + len(e.tokens))
+		e.vocab[t] = code
+		e.tokens = append(e.tokens, t)
+	}
+	return code
 }
 
 // runes is the length in characters of the token a rune stands for.
@@ -118,17 +163,23 @@ func tokenize(s string) []string {
 // are substrings of s: nothing is copied.
 func eachToken(s string, fn func(string)) {
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		j := i + size
-		switch {
-		case isWordRune(r):
-			j = scan(s, j, isWordRune)
-		case unicode.IsSpace(r):
-			j = scan(s, j, unicode.IsSpace)
-		}
+		j := nextToken(s, i)
 		fn(s[i:j])
 		i = j
 	}
+}
+
+// nextToken is where the token starting at s[i] ends.
+func nextToken(s string, i int) int {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	j := i + size
+	switch {
+	case isWordRune(r):
+		j = scan(s, j, isWordRune)
+	case unicode.IsSpace(r):
+		j = scan(s, j, unicode.IsSpace)
+	}
+	return j
 }
 
 // scan advances from i over the runes for which keep holds.

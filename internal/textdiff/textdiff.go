@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/policywatch/policywatch/internal/normalize"
 )
@@ -90,11 +91,20 @@ func Lines(text string) []string {
 	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }
 
-// CompareLines compares two sequences of lines.
+// CompareLines compares two sequences of lines. The change blocks are
+// paired, and the changed rows keyed and marked, on all cores: each block
+// and each row is independent of the others.
 func CompareLines(oldLines, newLines []string) Result {
 	a, b, nIDs := internLines(oldLines, newLines)
+	edits := align(a, b, nIDs)
+	pairs := make([][][2]int, len(edits))
+	parallel(len(edits), 16, func(i int) {
+		if e := edits[i]; !e.equal {
+			pairs[i] = pairLines(oldLines[e.aLo:e.aHi], newLines[e.bLo:e.bHi])
+		}
+	})
 	rows := make([]Row, 0, max(len(oldLines), len(newLines))+len(oldLines)/4)
-	for _, e := range align(a, b, nIDs) {
+	for i, e := range edits {
 		if e.equal {
 			for i := 0; i < e.aHi-e.aLo; i++ {
 				rows = append(rows, Row{Op: Equal, OldNo: e.aLo + i + 1, NewNo: e.bLo + i + 1,
@@ -102,7 +112,7 @@ func CompareLines(oldLines, newLines []string) Result {
 			}
 			continue
 		}
-		rows = append(rows, pairBlock(oldLines, newLines, e)...)
+		rows = appendBlock(rows, oldLines, newLines, e, pairs[i])
 	}
 	addKeys(rows)
 	rows = findMoves(rows)
@@ -111,10 +121,40 @@ func CompareLines(oldLines, newLines []string) Result {
 	return Result{Stats: count(rows), Rows: rows}
 }
 
+// parallel calls fn for 0 … n-1 on all cores, handing out chunks of
+// indexes as workers free up.
+func parallel(n, chunk int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(chunk))) - chunk
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // addKeys computes the comparison keys of the changed rows, which moves
 // and formatting are judged by.
 func addKeys(rows []Row) {
-	for i := range rows {
+	parallel(len(rows), 256, func(i int) {
 		r := &rows[i]
 		switch r.Op {
 		case Replace:
@@ -124,11 +164,10 @@ func addKeys(rows []Row) {
 		case Insert:
 			r.newKey = normalize.KeyOfText(r.New)
 		}
-	}
+	})
 }
 
-// addSpans marks the changed characters of modified and moved rows, on all
-// cores: each row is independent.
+// addSpans marks the changed characters of modified and moved rows.
 func addSpans(rows []Row) {
 	var idx []int
 	for i, r := range rows {
@@ -136,19 +175,10 @@ func addSpans(rows []Row) {
 			idx = append(idx, i)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(idx)/64+1)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := w; k < len(idx); k += workers {
-				r := &rows[idx[k]]
-				r.Spans = lineSpans(r.Old, r.New)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(idx), 16, func(k int) {
+		r := &rows[idx[k]]
+		r.Spans = lineSpans(r.Old, r.New)
+	})
 }
 
 // internLines gives equal lines equal ids, and says how many ids it gave.
