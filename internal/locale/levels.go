@@ -4,19 +4,21 @@ package locale
 // levels none … major), the one set every part of policywatch shows. The
 // level.* keys are exactly these five, so that "level."+level is a label
 // for a level and for nothing else.
-var levelMessages = messages{
-	"zh": {
-		"level.none":        "无变化",
-		"level.editorial":   "编辑性修订",
-		"level.minor":       "轻微变更",
-		"level.substantive": "实质性变更",
-		"level.major":       "重大变更",
-	},
-	"en": {
-		"level.none":        "no change",
-		"level.editorial":   "editorial",
-		"level.minor":       "minor",
-		"level.substantive": "substantive",
-		"level.major":       "major",
-	},
+func levelMessages() messages {
+	return messages{
+		"zh": {
+			"level.none":        "无变化",
+			"level.editorial":   "编辑性修订",
+			"level.minor":       "轻微变更",
+			"level.substantive": "实质性变更",
+			"level.major":       "重大变更",
+		},
+		"en": {
+			"level.none":        "no change",
+			"level.editorial":   "editorial",
+			"level.minor":       "minor",
+			"level.substantive": "substantive",
+			"level.major":       "major",
+		},
+	}
 }

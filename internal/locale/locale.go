@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // messages are one area's texts: language → key → text. Texts taking
@@ -26,8 +27,11 @@ import (
 // both languages.
 type messages map[string]map[string]string
 
-// catalogue is every area's messages together.
-var catalogue = merge(levelMessages, webMessages, profileMessages, notifyMessages, analysisMessages, llmMessages, errorMessages)
+// catalogue is every area's messages together, put together on first use
+// (a command that prints no message builds no table).
+var catalogue = sync.OnceValue(func() messages {
+	return merge(levelMessages(), webMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages())
+})
 
 // merge joins the areas' messages; a key given by two areas is a
 // programming error (there is one label per thing).
@@ -68,13 +72,15 @@ type Printer struct {
 }
 
 // printers are made once; NewPrinter hands them out.
-var printers = map[string]*Printer{
-	"zh": {lang: "zh", texts: catalogue["zh"]},
-	"en": {lang: "en", texts: catalogue["en"]},
-}
+var printers = sync.OnceValue(func() map[string]*Printer {
+	return map[string]*Printer{
+		"zh": {lang: "zh", texts: catalogue()["zh"]},
+		"en": {lang: "en", texts: catalogue()["en"]},
+	}
+})
 
 // NewPrinter is the printer for lang, normalised as Normalize does.
-func NewPrinter(lang string) *Printer { return printers[Normalize(lang)] }
+func NewPrinter(lang string) *Printer { return printers()[Normalize(lang)] }
 
 // Lang is the printer's language, "zh" or "en".
 func (p *Printer) Lang() string { return p.lang }
@@ -85,7 +91,7 @@ func (p *Printer) Print(key string) string {
 	if text, ok := p.texts[key]; ok {
 		return text
 	}
-	if text, ok := catalogue["zh"][key]; ok {
+	if text, ok := catalogue()["zh"][key]; ok {
 		return text
 	}
 	return key
@@ -111,7 +117,7 @@ func (p *Printer) Has(key string) bool {
 // Keys are the keys of lang's messages (normalised as Normalize does),
 // sorted.
 func Keys(lang string) []string {
-	texts := catalogue[Normalize(lang)]
+	texts := catalogue()[Normalize(lang)]
 	keys := make([]string, 0, len(texts))
 	for key := range texts {
 		keys = append(keys, key)

@@ -118,8 +118,8 @@ func TestPrint(t *testing.T) {
 }
 
 func TestFallback(t *testing.T) {
-	catalogue["zh"]["test.onlychinese"] = "只有中文 %d"
-	defer delete(catalogue["zh"], "test.onlychinese")
+	catalogue()["zh"]["test.onlychinese"] = "只有中文 %d"
+	defer delete(catalogue()["zh"], "test.onlychinese")
 	en := NewPrinter("en")
 	if en.Has("test.onlychinese") {
 		t.Error("English claims a key only Chinese has")
