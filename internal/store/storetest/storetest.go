@@ -1,5 +1,5 @@
-// Package storetest is the behaviour every policywatch.Store must have. Each
-// back end runs it from its own tests with a function that opens a fresh,
+// Package storetest is the behaviour every policywatch.Store must have. The
+// store's tests run it on each database with a function that opens a fresh,
 // empty store.
 package storetest
 
@@ -96,6 +96,15 @@ func record(t *testing.T, s policywatch.Store, rec *policywatch.CheckRecord) {
 	t.Helper()
 	if err := s.RecordCheck(ctx, rec); err != nil {
 		t.Fatalf("RecordCheck: %v", err)
+	}
+}
+
+// recordAll records a check finding each version in turn, the bodies
+// fetched named prefix and the version's number.
+func recordAll(t *testing.T, s policywatch.Store, policyID int64, prefix string, vs ...*policywatch.Version) {
+	t.Helper()
+	for i, v := range vs {
+		record(t, s, check(policyID, v.CapturedAt, v, fmt.Sprint(prefix, i)))
 	}
 }
 
@@ -439,9 +448,7 @@ func testAnalyses(t *testing.T, s policywatch.Store) {
 	p := newPolicy(t, s, "极氪", "隐私政策", "https://example.com/a")
 	other := newPolicy(t, s, "极氪", "儿童政策", "https://example.com/b")
 	v1, v2, v3 := version("第一版 文字", t0), version("第二版 文字", t0.Add(time.Hour)), version("第三版 文字", t0.Add(2*time.Hour))
-	for i, v := range []*policywatch.Version{v1, v2, v3} {
-		record(t, s, check(p.ID, v.CapturedAt, v, fmt.Sprint("body", i)))
-	}
+	recordAll(t, s, p.ID, "body", v1, v2, v3)
 	ov := version("别的政策", t0)
 	record(t, s, check(other.ID, t0, ov, "other"))
 
@@ -500,13 +507,9 @@ func testListChanges(t *testing.T, s policywatch.Store) {
 	a := newPolicy(t, s, "极氪", "隐私政策", "https://example.com/a")
 	b := newPolicy(t, s, "腾讯", "QQ隐私保护指引", "https://example.com/b")
 	a1, a2, a3 := version("甲 第一版", t0), version("甲 第二版", t0.Add(time.Hour)), version("甲 第三版", t0.Add(3*time.Hour))
-	for i, v := range []*policywatch.Version{a1, a2, a3} {
-		record(t, s, check(a.ID, v.CapturedAt, v, fmt.Sprint("a", i)))
-	}
+	recordAll(t, s, a.ID, "a", a1, a2, a3)
 	b1, b2 := version("乙 第一版", t0), version("乙 第二版", t0.Add(2*time.Hour))
-	for i, v := range []*policywatch.Version{b1, b2} {
-		record(t, s, check(b.ID, v.CapturedAt, v, fmt.Sprint("b", i)))
-	}
+	recordAll(t, s, b.ID, "b", b1, b2)
 	// An unchanged check adds no change.
 	record(t, s, check(b.ID, t0.Add(4*time.Hour), version("乙 第二版", t0.Add(4*time.Hour)), "b-again"))
 

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/policywatch/policywatch"
+)
+
+// dialect is what SQLite and PostgreSQL do differently. Statements are
+// written once, in PostgreSQL's SQL ($1 placeholders, which modernc.org/sqlite
+// binds by number too), and rewritten for SQLite where its SQL differs; the
+// arguments and results that differ in type go through time, duration and
+// at.
+type dialect struct {
+	name string
+	// rewrite turns a statement into the dialect's SQL; nil leaves it as
+	// written.
+	rewrite *strings.Replacer
+	// time and duration are a time and a length of time as arguments of
+	// the dialect's columns and clock.
+	time     func(time.Time) any
+	duration func(time.Duration) any
+	// classOf names the error class of a constraint violation:
+	// ErrAlreadyExists for a unique key, ErrNotFound for a foreign key;
+	// "" for anything else.
+	classOf func(error) policywatch.ErrorClass
+	// oneWriter: the database takes one writer at a time (SQLite), so this
+	// process queues its writes on a mutex rather than in the database.
+	oneWriter bool
+	// timeType is the column type of times, for the migrations' own table.
+	timeType string
+	// advisoryLock and advisoryUnlock take and release a lock shared by
+	// every process on the database, given a bigint key; "" when the
+	// database has none (SQLite: its write transactions are exclusive).
+	advisoryLock, advisoryUnlock string
+	// migrationLock is a statement taking that lock until the end of the
+	// transaction.
+	migrationLock string
+}
+
+func (d *dialect) sql(query string) string {
+	if d.rewrite == nil {
+		return query
+	}
+	return d.rewrite.Replace(query)
+}
+
+// nullTime is d.time(t), or NULL for the zero time.
+func (d *dialect) nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return d.time(t)
+}
+
+// ms keeps a time to the millisecond, as both databases store it, so that
+// the store gives back exactly what it was given.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+// at scans a time column of either database into t: Unix milliseconds
+// (SQLite) or a timestamp (PostgreSQL), in UTC; NULL is the zero time.
+func at(t *time.Time) timeColumn { return timeColumn{t} }
+
+type timeColumn struct{ t *time.Time }
+
+func (c timeColumn) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*c.t = time.Time{}
+	case int64:
+		*c.t = time.UnixMilli(v).UTC()
+	case time.Time:
+		*c.t = v.UTC()
+	default:
+		return fmt.Errorf("cannot read %T as a time", src)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+)
+
+// The schema, one folder of migrations per database: the same tables, in
+// each database's types.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// migrationLockKey is the advisory lock that makes concurrent openers of a
+// PostgreSQL database apply migrations one at a time.
+const migrationLockKey = 0x706f6c6963790001
+
+// migrationNames are the dialect's migrations in order, each with the name
+// schema_migrations records it by: "migrations/" and the file's name, as
+// when each database had a package of its own, so that databases made then
+// are up to date.
+func (d *dialect) migrationNames() (files, names []string, err error) {
+	files, err = fs.Glob(migrations, "migrations/"+d.name+"/*.sql")
+	sort.Strings(files)
+	for _, f := range files {
+		names = append(names, "migrations/"+path.Base(f))
+	}
+	return files, names, err
+}
+
+// migrate applies the migrations not yet applied, in one transaction;
+// concurrent openers wait on the write lock (SQLite) or an advisory lock
+// (PostgreSQL).
+func (s *Store) migrate(ctx context.Context) error {
+	files, names, err := s.d.migrationNames()
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx handle) error {
+		if s.d.migrationLock != "" {
+			if _, err := tx.exec(ctx, s.d.migrationLock, int64(migrationLockKey)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			name TEXT PRIMARY KEY, applied_at `+s.d.timeType+` NOT NULL)`); err != nil {
+			return err
+		}
+		for i, name := range names {
+			var done int
+			if err := tx.row(ctx, `SELECT count(*) FROM schema_migrations WHERE name = $1`, name).Scan(&done); err != nil {
+				return err
+			}
+			if done > 0 {
+				continue
+			}
+			body, err := migrations.ReadFile(files[i])
+			if err != nil {
+				return err
+			}
+			if _, err := tx.q.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())`, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/policywatch/policywatch"
+)
+
+// postgresDialect: statements run as written; times are timestamps and
+// durations intervals, both as pgx passes Go's.
+var postgresDialect = &dialect{
+	name:           "postgres",
+	time:           func(t time.Time) any { return ms(t) },
+	duration:       func(d time.Duration) any { return d },
+	classOf:        postgresClass,
+	timeType:       "TIMESTAMPTZ",
+	advisoryLock:   `SELECT pg_advisory_lock($1)`,
+	advisoryUnlock: `SELECT pg_advisory_unlock($1)`,
+	migrationLock:  `SELECT pg_advisory_xact_lock($1)`,
+}
+
+func postgresClass(err error) policywatch.ErrorClass {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		switch e.Code {
+		case "23505": // unique_violation
+			return policywatch.ErrAlreadyExists
+		case "23503": // foreign_key_violation
+			return policywatch.ErrNotFound
+		}
+	}
+	return ""
+}
+
+// openPostgres connects to the database a postgres:// URL names: a pgx
+// pool, which the job queue's driver shares, under database/sql.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("bad PostgreSQL URL: %w", err)
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// The job queue shares the pool: as many connections as the two
+		// had when each had its own.
+		cfg.MaxConns *= 2
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cannot connect to PostgreSQL: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("cannot connect to PostgreSQL at %s: %w", cfg.ConnConfig.Host, err)
+	}
+	return &Store{db: stdlib.OpenDBFromPool(pool), pool: pool, d: postgresDialect}, nil
+}
