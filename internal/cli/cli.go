@@ -16,7 +16,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/browser"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/llm"
@@ -55,7 +54,7 @@ type app struct {
 	llm    *llm.Analyzer // made on first use
 
 	db    string
-	store policywatch.Store
+	store *store.Store
 }
 
 // Main runs the command line and returns the exit code.
@@ -205,7 +204,7 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 }
 
 // openStore opens the database on first use.
-func (a *app) openStore(ctx context.Context) (policywatch.Store, error) {
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}

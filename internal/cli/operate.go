@@ -21,12 +21,8 @@ func (a *app) queue(ctx context.Context, checker *track.Checker, concurrency int
 	if err != nil {
 		return nil, err
 	}
-	dsn := a.cfg.DB
-	if dsn == "" {
-		dsn = "./policywatch.db"
-	}
 	return jobs.Open(ctx, jobs.Config{
-		DSN: dsn, Store: st, Checker: checker, Logger: a.logger,
+		Store: st, Checker: checker, Logger: a.logger,
 		Concurrency: concurrency, HostLimit: max(a.cfg.HostParallel, 1),
 		ScheduleEvery: a.cfg.ScheduleEvery, RescueAfter: a.cfg.RescueAfter, SlotTTL: a.cfg.SlotTTL,
 		Notify: a.notifier(st),

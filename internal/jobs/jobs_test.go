@@ -112,7 +112,7 @@ func (h *hook) posts() []map[string]string {
 type env struct {
 	t     *testing.T
 	dsn   string
-	store policywatch.Store
+	store *store.Store
 	q     *Queue
 	site  *site
 }
@@ -129,7 +129,7 @@ func newEnv(t *testing.T, dsn string, pages int, failingAfter int) *env {
 	// Retries are a minute away: a pass never checks a policy twice, and
 	// the tests bring the next check forward when they want one.
 	checker := track.New(st, f, nil, track.Options{FailingAfter: failingAfter, RetryBase: time.Minute})
-	q, err := Open(ctx, Config{DSN: dsn, Store: st, Checker: checker, Concurrency: 4, HostLimit: 4,
+	q, err := Open(ctx, Config{Store: st, Checker: checker, Concurrency: 4, HostLimit: 4,
 		Notify: &Notifier{Store: st, BaseURL: "http://pw.example"}, WorkerID: "test"})
 	if err != nil {
 		t.Fatal(err)

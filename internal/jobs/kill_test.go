@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,7 +28,6 @@ import (
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/store/postgres/pgtest"
-	"github.com/policywatch/policywatch/internal/store/sqlite"
 	"github.com/policywatch/policywatch/internal/testpages"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -54,7 +54,7 @@ func runTestWorker(id, dsn string) int {
 	}
 	defer st.Close()
 	f := fetch.New(fetch.Options{AllowPrivate: true, Retries: -1, Timeout: time.Minute, HostConcurrency: 4})
-	q, err := Open(ctx, Config{DSN: dsn, Store: st, Checker: track.New(st, f, nil, track.Options{Logger: logger}),
+	q, err := Open(ctx, Config{Store: st, Checker: track.New(st, f, nil, track.Options{Logger: logger}),
 		Logger: logger, Concurrency: 4, HostLimit: 2, WorkerID: id})
 	if err != nil {
 		logger.Error("queue", "err", err)
@@ -306,13 +306,7 @@ func countRuns(t *testing.T, st policywatch.Store, ids []int64) int {
 }
 
 func TestDeadWorkersJobsSQLite(t *testing.T) {
-	dsn := sqliteDSN(t)
-	db, err := sqlite.OpenDB(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	testDeadWorkersJobs(t, dsn, func(id int64, attempt int, by string) error {
+	testDeadWorkersJobs(t, sqliteDSN(t), func(db *sql.DB, id int64, attempt int, by string) error {
 		_, err := db.Exec(`UPDATE river_job SET state = 'running', attempt = ?, attempted_at = ?,
 			attempted_by = jsonb(?) WHERE id = ?`, attempt,
 			time.Now().Add(-time.Minute).UTC().Format("2006-01-02 15:04:05.000"), `["x",`+strconv.Quote(by)+`]`, id)
@@ -321,14 +315,8 @@ func TestDeadWorkersJobsSQLite(t *testing.T) {
 }
 
 func TestDeadWorkersJobsPostgres(t *testing.T) {
-	dsn := pgtest.NewDatabase(t)
-	db, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(context.Background()) })
-	testDeadWorkersJobs(t, dsn, func(id int64, attempt int, by string) error {
-		_, err := db.Exec(context.Background(), `UPDATE river_job SET state = 'running', attempt = $2,
+	testDeadWorkersJobs(t, pgtest.NewDatabase(t), func(db *sql.DB, id int64, attempt int, by string) error {
+		_, err := db.Exec(`UPDATE river_job SET state = 'running', attempt = $2,
 			attempted_at = now() - interval '1 minute', attempted_by = ARRAY['x', $3] WHERE id = $1`, id, attempt, by)
 		return err
 	})
@@ -337,7 +325,7 @@ func TestDeadWorkersJobsPostgres(t *testing.T) {
 // testDeadWorkersJobs: a beat puts back in the queue the running jobs whose
 // last attempt is a dead worker's (discarding one out of attempts), and
 // leaves alone those of live workers and of workers it does not know.
-func testDeadWorkersJobs(t *testing.T, dsn string, running func(id int64, attempt int, by string) error) {
+func testDeadWorkersJobs(t *testing.T, dsn string, running func(db *sql.DB, id int64, attempt int, by string) error) {
 	e := newEnv(t, dsn, 0, 3)
 	ctx := context.Background()
 	for _, w := range []string{"ghost", "alive"} {
@@ -354,7 +342,7 @@ func testDeadWorkersJobs(t *testing.T, dsn string, running func(id int64, attemp
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := running(res.Job.ID, c.attempt, c.by); err != nil {
+		if err := running(e.store.DB(), res.Job.ID, c.attempt, c.by); err != nil {
 			t.Fatal(err)
 		}
 		jobs[c.name] = res.Job.ID

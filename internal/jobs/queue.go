@@ -12,11 +12,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -24,8 +22,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/store/sqlite"
+	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/track"
 )
 
@@ -38,8 +35,7 @@ const (
 
 // Config configures a Queue. Zero values take the defaults noted.
 type Config struct {
-	DSN     string // the database, as store.Open takes it
-	Store   policywatch.Store
+	Store   *store.Store // the database: River's tables live beside the store's, on its connections
 	Checker *track.Checker
 	Logger  *slog.Logger
 
@@ -108,13 +104,12 @@ type Queue struct {
 	cfg    Config
 	client riverClient
 	exec   riverdriver.Executor // for putting dead workers' jobs back
-	close  func()
 
 	sweptMu sync.Mutex
 	swept   map[string]bool // dead workers with no running job left
 }
 
-// Open connects River to the database of cfg.DSN, brings River's tables up
+// Open connects River to the store's database, brings River's tables up
 // to date and prepares a client with this process's workers. Nothing runs
 // until Run.
 func Open(ctx context.Context, cfg Config) (*Queue, error) {
@@ -153,10 +148,10 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 		MaxAttempts:                 5,
 	}
 	var err error
-	if isPostgres(cfg.DSN) {
-		err = q.openPostgres(ctx, rc)
+	if pool := cfg.Store.Pool(); pool != nil {
+		err = openRiver(ctx, q, riverpgxv5.New(pool), rc)
 	} else {
-		err = q.openSQLite(ctx, rc)
+		err = openRiver(ctx, q, riversqlite.New(cfg.Store.DB()), rc)
 	}
 	if err != nil {
 		return nil, err
@@ -164,84 +159,32 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 	return q, nil
 }
 
-func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
+// riverMigrationLock is the key under which workers started together on a
+// new database migrate River's tables once.
+const riverMigrationLock = 7106820113
 
-func (q *Queue) openPostgres(ctx context.Context, rc *river.Config) error {
-	pool, err := pgxpool.New(ctx, q.cfg.DSN)
-	if err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
-	driver := riverpgxv5.New(pool)
-	if err := migratePostgres(ctx, pool, driver); err != nil {
-		pool.Close()
-		return err
-	}
-	client, err := river.NewClient(driver, rc)
-	if err != nil {
-		pool.Close()
-		return fmt.Errorf("job queue: %w", err)
-	}
-	q.client, q.exec, q.close = client, driver.GetExecutor(), pool.Close
-	return nil
-}
-
-// migratePostgres brings River's tables up to date under an advisory lock,
-// so that workers started together on a new database migrate it once. (One
-// transaction for all of River's migrations is not possible: one adds an
-// enum value that a later one uses.)
-func migratePostgres(ctx context.Context, pool *pgxpool.Pool, driver *riverpgxv5.Driver) error {
+// openRiver brings River's tables up to date and prepares the client, on
+// the store's connections: River's pgx driver on its pgx pool (PostgreSQL),
+// its database/sql driver on its database (SQLite). (One transaction for
+// all of River's migrations is not possible: one adds an enum value that a
+// later one uses.)
+func openRiver[TTx any](ctx context.Context, q *Queue, driver riverdriver.Driver[TTx], rc *river.Config) error {
 	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger()})
 	if err != nil {
 		return err
 	}
-	conn, err := pool.Acquire(ctx)
+	err = q.cfg.Store.Exclusive(ctx, riverMigrationLock, func(ctx context.Context) error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
-	defer conn.Release()
-	const lockID = 7106820113
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockID); err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lockID)
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("job queue migrations: %w", err)
-	}
-	return nil
-}
-
-func (q *Queue) openSQLite(ctx context.Context, rc *river.Config) error {
-	db, err := sqlite.OpenDB(q.cfg.DSN)
-	if err != nil {
-		return err
-	}
-	// River's SQLite driver wants one connection: SQLite has one writer,
-	// and River's own operations would otherwise wait on each other.
-	db.SetMaxOpenConns(1)
-	driver := riversqlite.New(db)
-	if err := migrateSQLite(ctx, driver); err != nil {
-		db.Close()
-		return err
 	}
 	client, err := river.NewClient(driver, rc)
 	if err != nil {
-		db.Close()
 		return fmt.Errorf("job queue: %w", err)
 	}
-	q.client, q.exec, q.close = client, driver.GetExecutor(), func() { db.Close() }
-	return nil
-}
-
-func migrateSQLite(ctx context.Context, driver *riversqlite.Driver) error {
-	migrator, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quietLogger()})
-	if err != nil {
-		return err
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("job queue migrations: %w", err)
-	}
+	q.client, q.exec = client, driver.GetExecutor()
 	return nil
 }
 
@@ -250,31 +193,42 @@ func quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-// Close releases the database connection. Call it after Run returns.
-func (q *Queue) Close() { q.close() }
+// Close is called after Run returns. The queue holds nothing of its own to
+// release: its connections are the store's, closed with the store.
+func (q *Queue) Close() {}
 
 // Run works jobs until ctx ends, then stops, letting running jobs finish
 // (up to a minute).
 func (q *Queue) Run(ctx context.Context) error {
-	stopBeating, err := q.heartbeat(ctx)
+	stop, err := q.start(ctx)
 	if err != nil {
 		return err
 	}
-	defer stopBeating()
-	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
 	<-ctx.Done()
-	return q.stop()
+	return stop()
 }
 
-func (q *Queue) stop() error {
-	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := q.client.Stop(stopCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
+// start makes the first heartbeat and starts working jobs; stop stops
+// working them, letting running jobs finish (up to a minute), and then
+// beating.
+func (q *Queue) start(ctx context.Context) (stop func() error, err error) {
+	stopBeating, err := q.heartbeat(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		stopBeating()
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return func() error {
+		defer stopBeating()
+		stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := q.client.Stop(stopCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return nil
+	}, nil
 }
 
 // RunOnce queues the checks due now, works until no check is left to run
@@ -283,15 +237,11 @@ func (q *Queue) RunOnce(ctx context.Context) error {
 	if _, err := q.EnqueueDue(ctx); err != nil {
 		return err
 	}
-	stopBeating, err := q.heartbeat(ctx)
+	stop, err := q.start(ctx)
 	if err != nil {
 		return err
 	}
-	defer stopBeating()
-	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("job queue: %w", err)
-	}
-	defer q.stop()
+	defer stop()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	idle := 0
