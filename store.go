@@ -6,8 +6,8 @@ import (
 )
 
 // Store keeps platforms, policies, snapshots, versions and check runs.
-// Implementations: internal/store/sqlite (embedded, the default) and
-// internal/store/postgres; both must pass internal/store/storetest.
+// The implementation, internal/store, runs on SQLite (embedded, the
+// default) and PostgreSQL, and passes internal/store/storetest on both.
 //
 // Lookups of a missing row return an *Error of class ErrNotFound.
 type Store interface {

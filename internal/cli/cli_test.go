@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/internal/normalize"
-	"github.com/policywatch/policywatch/internal/store/postgres/pgtest"
+	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/store"
-	"github.com/policywatch/policywatch/internal/store/postgres/pgtest"
+	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
 )
 

@@ -27,7 +27,7 @@ import (
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/store"
-	"github.com/policywatch/policywatch/internal/store/postgres/pgtest"
+	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
 	"github.com/policywatch/policywatch/internal/track"
 )

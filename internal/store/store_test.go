@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/store/postgres/pgtest"
+	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/store/storetest"
 )
 

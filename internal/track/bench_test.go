@@ -12,7 +12,7 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/fetch"
-	"github.com/policywatch/policywatch/internal/store/sqlite"
+	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/testpages"
 )
 
@@ -76,7 +76,7 @@ func (f *benchFleet) close() {
 // setup opens a fresh database with one policy per page.
 func (f *benchFleet) setup(b *testing.B) (*Checker, []int64, func()) {
 	dir := b.TempDir()
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "bench.db"))
+	st, err := store.Open(context.Background(), filepath.Join(dir, "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

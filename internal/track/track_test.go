@@ -20,7 +20,7 @@ import (
 	"github.com/policywatch/policywatch/internal/extract"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/normalize"
-	"github.com/policywatch/policywatch/internal/store/sqlite"
+	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/testpages"
 )
 
@@ -80,7 +80,7 @@ func (s *site) hitCount(path string) int64 {
 
 type harness struct {
 	t       *testing.T
-	store   *sqlite.Store
+	store   *store.Store
 	fetcher *fetch.Client
 	checker *Checker
 	site    *site
@@ -90,7 +90,7 @@ type harnessOption func(*fetch.Options, *Options, *Renderer)
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "pw.db"))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "pw.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

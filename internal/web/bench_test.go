@@ -13,7 +13,7 @@ import (
 
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/normalize"
-	"github.com/policywatch/policywatch/internal/store/sqlite"
+	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -49,7 +49,7 @@ func benchComparePage(b *testing.B, cold bool) {
 			edited[i] = strings.Replace(edited[i], "我们", "本公司及其关联方", 1) + "（已修订）"
 		}
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"))
+	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "b.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

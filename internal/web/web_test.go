@@ -23,7 +23,7 @@ import (
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/locale"
 	"github.com/policywatch/policywatch/internal/normalize"
-	"github.com/policywatch/policywatch/internal/store/sqlite"
+	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/testpages"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
@@ -35,7 +35,7 @@ const testToken = "test-admin-token-0123456789"
 // tests: one with several separate changes, one with hostile text.
 type fixture struct {
 	t       *testing.T
-	store   *sqlite.Store
+	store   *store.Store
 	checker *track.Checker
 	server  *Server
 	http    *httptest.Server
@@ -48,7 +48,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opt Options) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "web.db"))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "web.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
