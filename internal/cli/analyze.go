@@ -35,7 +35,7 @@ json is the contract's shape.`,
 			if engine != "auto" && engine != "builtin" {
 				return usagef("unknown engine %q: want auto or builtin", engine)
 			}
-			oldText, newText, err := readPair(cmd, args[0], args[1])
+			oldText, newText, err := readPair(cmd, args[0], args[1], false)
 			if err != nil {
 				return err
 			}
@@ -116,16 +116,17 @@ dates, each in the policy's own wording with its line.`,
 	return cmd
 }
 
-// readPair reads and extracts two documents concurrently.
-func readPair(cmd *cobra.Command, oldPath, newPath string) (string, string, error) {
+// readPair reads and extracts two documents concurrently, normalized as
+// readText says.
+func readPair(cmd *cobra.Command, oldPath, newPath string, normalized bool) (string, string, error) {
 	var oldText string
 	var oldErr error
 	done := make(chan struct{})
 	go func() {
-		oldText, oldErr = readDocument(cmd, oldPath)
+		oldText, oldErr = readText(cmd, oldPath, normalized)
 		close(done)
 	}()
-	newText, newErr := readDocument(cmd, newPath)
+	newText, newErr := readText(cmd, newPath, normalized)
 	<-done
 	return oldText, newText, errors.Join(oldErr, newErr)
 }

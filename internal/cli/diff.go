@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -36,7 +35,7 @@ self-contained page; patch is a unified diff.`,
 			if err := formatFlag(color, "auto", "always", "never"); err != nil {
 				return usagef("--color: %v", err)
 			}
-			oldText, newText, err := readPair(cmd, args[0], args[1])
+			oldText, newText, err := readPair(cmd, args[0], args[1], true)
 			if err != nil {
 				return err
 			}
@@ -65,11 +64,17 @@ self-contained page; patch is a unified diff.`,
 
 // readDocument reads a file and reduces it to text as a check would.
 func readDocument(cmd *cobra.Command, path string) (string, error) {
-	body, err := os.ReadFile(path)
+	return readText(cmd, path, false)
+}
+
+// readText is readDocument; normalized gives the text in normalize.Text
+// form (what a comparison reads) instead of the readable form.
+func readText(cmd *cobra.Command, path string, normalized bool) (string, error) {
+	body, err := extract.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s: %w", path, unwrapPathError(err))
 	}
-	res, err := extract.Extract(cmd.Context(), extract.Input{Body: body, Name: path, BodyImmutable: true})
+	res, err := extract.Extract(cmd.Context(), extract.Input{Body: body, Name: path, BodyImmutable: true, Normalized: normalized})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}

@@ -38,6 +38,11 @@ type Input struct {
 	Select      string   // CSS selector of the content (HTML only)
 	Remove      []string // CSS selectors of parts to drop (HTML only)
 
+	// Normalized asks for the text in normalize.Text form rather than
+	// normalize.Clean form: the form a comparison reads, made in one pass
+	// instead of two (Text of Clean is Text).
+	Normalized bool
+
 	// BodyImmutable promises that Body is never changed after the call,
 	// so the text may share its memory instead of being a copy (a file
 	// read for one comparison, say: on a megabyte of text the copy costs
@@ -47,7 +52,7 @@ type Input struct {
 
 // Result is extracted text and what was noticed on the way.
 type Result struct {
-	Text    string // readable structured text (normalize.Clean form)
+	Text    string // readable structured text (normalize.Clean form; normalize.Text form if Input.Normalized)
 	Format  Format
 	Title   string       // the HTML <title>, if any
 	Charset string       // encoding the bytes were decoded from
@@ -78,6 +83,14 @@ func (r Result) LooksScriptRendered() bool {
 
 // Extract reduces a document to structured text.
 func Extract(ctx context.Context, in Input) (Result, error) {
+	res, err := extractFormat(ctx, in)
+	if err == nil && in.Normalized && res.Format != FormatText {
+		res.Text = normalize.Text(res.Text)
+	}
+	return res, err
+}
+
+func extractFormat(ctx context.Context, in Input) (Result, error) {
 	format := DetectFormat(in.ContentType, in.Name, in.Body)
 	if format == FormatHTML || format == FormatText {
 		// Called a page or text, and yet an image, an archive or noise.
@@ -104,6 +117,9 @@ func Extract(ctx context.Context, in Input) (Result, error) {
 		src, enc := decode(in.Body, in.ContentType, in.BodyImmutable)
 		if err := checkReadable("text", src); err != nil {
 			return Result{}, err
+		}
+		if in.Normalized {
+			return Result{Text: normalize.Text(src), Format: FormatText, Charset: enc}, nil
 		}
 		return Result{Text: normalize.Clean(src), Format: FormatText, Charset: enc}, nil
 	}

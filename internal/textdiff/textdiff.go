@@ -103,7 +103,14 @@ func CompareLines(oldLines, newLines []string) Result {
 			pairs[i] = pairLines(oldLines[e.aLo:e.aHi], newLines[e.bLo:e.bHi])
 		}
 	})
-	rows := make([]Row, 0, max(len(oldLines), len(newLines))+len(oldLines)/4)
+	n := 0 // rows: a row per line of each side, less one per pair
+	for i, e := range edits {
+		n += e.aHi - e.aLo + e.bHi - e.bLo - len(pairs[i])
+		if e.equal {
+			n -= e.aHi - e.aLo
+		}
+	}
+	rows := make([]Row, 0, n)
 	for i, e := range edits {
 		if e.equal {
 			for i := 0; i < e.aHi-e.aLo; i++ {
