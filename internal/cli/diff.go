@@ -39,7 +39,7 @@ self-contained page; patch is a unified diff.`,
 			if err != nil {
 				return err
 			}
-			res := textdiff.Compare(oldText, newText)
+			res := textdiff.CompareLines(textdiff.Lines(oldText), textdiff.Lines(newText)) // read normalized
 			switch format {
 			case "json":
 				// Streamed and compact: a 1 MB pair makes megabytes of JSON.
