@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 )
 
 func model(t testing.TB) *Model {
@@ -18,14 +17,12 @@ func model(t testing.TB) *Model {
 	return m
 }
 
-func TestEmbeddedModelLoadsQuickly(t *testing.T) {
-	start := time.Now()
+// TestEmbeddedModelLoads: the model's load time is measured by
+// BenchmarkLoad, not here (a timed test fails on a busy machine).
+func TestEmbeddedModelLoads(t *testing.T) {
 	m, err := Load(bytes.NewReader(embedded))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if d := time.Since(start); d > 500*time.Millisecond {
-		t.Errorf("loading took %v", d) // the benchmark measures it; this only catches a disaster
 	}
 	if len(embedded) > 8<<20 {
 		t.Errorf("model is %d bytes, over 8 MB", len(embedded))
