@@ -106,7 +106,7 @@ type Policy struct {
 type PolicySummary struct {
 	Policy
 	Versions  int
-	LastLevel string // level of the analysis of the newest version against the one before ("" if none)
+	LastLevel Level // level of the analysis of the newest version against the one before ("" if none)
 }
 
 // FetchState is what a policy remembers between checks so that an unchanged
@@ -159,7 +159,7 @@ type Analysis struct {
 	ToVersion   int64
 	Engine      string // "builtin" or a model's name
 	Lang        string // "zh" or "en"
-	Level       string // none, editorial, minor, substantive, major
+	Level       Level
 	Summary     string
 	Report      []byte // the whole report as JSON (internal/analyze.Report); empty on list reads
 	AnalyzedAt  time.Time

@@ -1,8 +1,6 @@
 package policywatch
 
 import (
-	"slices"
-	"strings"
 	"time"
 )
 
@@ -16,14 +14,14 @@ type Subscription struct {
 	Format    string // webhook format: "", auto, json, dingtalk, feishu, wecom
 	Platform  string // "" = every platform
 	PolicyID  int64  // 0 = every policy (of Platform)
-	MinLevel  string // "" = every change
+	MinLevel  Level  // "" = every change
 	Admin     bool
 	Lang      string // zh or en
 	CreatedAt time.Time
 }
 
 // Covers reports whether a change of the policy at the level concerns s.
-func (s Subscription) Covers(policyID int64, platform, level string) bool {
+func (s Subscription) Covers(policyID int64, platform string, level Level) bool {
 	if s.Admin {
 		return false
 	}
@@ -33,36 +31,13 @@ func (s Subscription) Covers(policyID int64, platform, level string) bool {
 	if s.Platform != "" && s.Platform != platform {
 		return false
 	}
-	return LevelAtLeast(level, s.MinLevel)
+	return level.AtLeast(s.MinLevel)
 }
 
 // CoversAlert reports whether a failing or recovered alert about the policy
 // concerns s.
 func (s Subscription) CoversAlert(policyID int64, platform string) bool {
 	return s.Admin && (s.PolicyID == 0 || s.PolicyID == policyID) && (s.Platform == "" || s.Platform == platform)
-}
-
-// Levels are the analysis levels from least to most serious.
-var Levels = []string{"none", "editorial", "minor", "substantive", "major"}
-
-// ParseLevel validates a --min-level value.
-func ParseLevel(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" || slices.Contains(Levels, s) {
-		return s, nil
-	}
-	return "", Errorl(ErrInvalid, "invalid.level", s, strings.Join(Levels, ", "))
-}
-
-// LevelAtLeast reports whether level is at or above min ("" is no minimum).
-// An unknown level (no analysis could be made) passes every minimum: better
-// a notification too many than a change missed.
-func LevelAtLeast(level, min string) bool {
-	if min == "" {
-		return true
-	}
-	i := slices.Index(Levels, level)
-	return i < 0 || i >= slices.Index(Levels, min)
 }
 
 // Delivery states.

@@ -15,6 +15,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"github.com/policywatch/policywatch"
 	"slices"
 	"sort"
 	"strings"
@@ -26,20 +27,6 @@ import (
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
-
-// Levels, from nothing to the most serious.
-const (
-	LevelNone        = "none"        // no change after normalization
-	LevelEditorial   = "editorial"   // formatting, dates, typos, renumbering and the like only
-	LevelMinor       = "minor"       // substantive but not widening: replacements, contacts, narrowing, clarifications
-	LevelSubstantive = "substantive" // widens processing or changes users' rights
-	LevelMajor       = "major"       // see the rules in rules.go
-)
-
-var levelRank = map[string]int{LevelNone: 0, LevelEditorial: 1, LevelMinor: 2, LevelSubstantive: 3, LevelMajor: 4}
-
-// Rank orders levels (none 0 … major 4).
-func Rank(level string) int { return levelRank[level] }
 
 // Directions of a change for the people whose data it concerns.
 const (
@@ -81,25 +68,25 @@ type Reason struct {
 
 // Change is one block of consecutive changed lines.
 type Change struct {
-	ID          int             `json:"id"`   // 1-based, in the report's order: substantive first, by level
-	Kind        string          `json:"kind"` // added, removed, modified, moved
-	OldLine     *int            `json:"old_line"`
-	NewLine     *int            `json:"new_line"`
-	OldText     string          `json:"old_text"`
-	NewText     string          `json:"new_text"`
-	Section     string          `json:"section,omitempty"` // the headings it stands under, outermost first, joined by classify.SectionSep
-	Categories  []string        `json:"categories"`
-	Substantive bool            `json:"substantive"`
-	Editorial   string          `json:"editorial,omitempty"` // the main editorial kind, when not substantive
-	Edits       []EditorialEdit `json:"edits,omitempty"`     // editorial differences within it, counted
-	Clauses     []Clause        `json:"clauses"`             // what changed, as whole clauses
-	Direction   string          `json:"direction"`
-	Risk        bool            `json:"risk"` // a changed sentence reads as a potential risk (CAPP-130 risk)
-	Facts       FactChanges     `json:"facts"`
-	Impact      string          `json:"impact"`
-	Anchor      string          `json:"anchor"` // the row on the compare page: n<line> or o<line>
-	Level       string          `json:"level"`  // this change alone
-	Reasons     []Reason        `json:"reasons,omitempty"`
+	ID          int               `json:"id"`   // 1-based, in the report's order: substantive first, by level
+	Kind        string            `json:"kind"` // added, removed, modified, moved
+	OldLine     *int              `json:"old_line"`
+	NewLine     *int              `json:"new_line"`
+	OldText     string            `json:"old_text"`
+	NewText     string            `json:"new_text"`
+	Section     string            `json:"section,omitempty"` // the headings it stands under, outermost first, joined by classify.SectionSep
+	Categories  []string          `json:"categories"`
+	Substantive bool              `json:"substantive"`
+	Editorial   string            `json:"editorial,omitempty"` // the main editorial kind, when not substantive
+	Edits       []EditorialEdit   `json:"edits,omitempty"`     // editorial differences within it, counted
+	Clauses     []Clause          `json:"clauses"`             // what changed, as whole clauses
+	Direction   string            `json:"direction"`
+	Risk        bool              `json:"risk"` // a changed sentence reads as a potential risk (CAPP-130 risk)
+	Facts       FactChanges       `json:"facts"`
+	Impact      string            `json:"impact"`
+	Anchor      string            `json:"anchor"` // the row on the compare page: n<line> or o<line>
+	Level       policywatch.Level `json:"level"`  // this change alone
+	Reasons     []Reason          `json:"reasons,omitempty"`
 
 	order     int          // position in the document
 	oldRights []facts.Fact // statements of rights with ways on its old lines, for ruleWays
@@ -107,21 +94,21 @@ type Change struct {
 
 // Report is the analysis of two versions.
 type Report struct {
-	Level      string          `json:"level"`
-	Summary    string          `json:"summary"`
-	Statements []Statement     `json:"statements"` // the summary's statements, each with the changes it rests on
-	Changes    []Change        `json:"changes"`
-	Editorial  []EditorialEdit `json:"editorial"` // editorial edits over the whole text, by kind
-	Facts      FactChanges     `json:"facts"`
-	Engine     string          `json:"engine"`
-	EngineNote string          `json:"engine_note,omitempty"` // why the configured model's report is not the one shown
-	Lang       string          `json:"lang"`
-	Conclusion string          `json:"conclusion"`
-	Reasons    []Reason        `json:"reasons"` // why the level is what it is
-	Rights     []string        `json:"rights"`  // the rights the new version states, by canonical name (查询/访问 …), for the conclusion
-	Stats      textdiff.Stats  `json:"stats"`
-	Rules      int             `json:"rules"` // version of the rules that made it (RulesVersion)
-	AnalyzedAt time.Time       `json:"analyzed_at"`
+	Level      policywatch.Level `json:"level"`
+	Summary    string            `json:"summary"`
+	Statements []Statement       `json:"statements"` // the summary's statements, each with the changes it rests on
+	Changes    []Change          `json:"changes"`
+	Editorial  []EditorialEdit   `json:"editorial"` // editorial edits over the whole text, by kind
+	Facts      FactChanges       `json:"facts"`
+	Engine     string            `json:"engine"`
+	EngineNote string            `json:"engine_note,omitempty"` // why the configured model's report is not the one shown
+	Lang       string            `json:"lang"`
+	Conclusion string            `json:"conclusion"`
+	Reasons    []Reason          `json:"reasons"` // why the level is what it is
+	Rights     []string          `json:"rights"`  // the rights the new version states, by canonical name (查询/访问 …), for the conclusion
+	Stats      textdiff.Stats    `json:"stats"`
+	Rules      int               `json:"rules"` // version of the rules that made it (RulesVersion)
+	AnalyzedAt time.Time         `json:"analyzed_at"`
 }
 
 // RulesVersion changes whenever the rules would judge a pair differently,
@@ -214,8 +201,8 @@ func number(cs []Change) {
 		if cs[i].Substantive != cs[j].Substantive {
 			return cs[i].Substantive
 		}
-		if cs[i].Substantive && Rank(cs[i].Level) != Rank(cs[j].Level) {
-			return Rank(cs[i].Level) > Rank(cs[j].Level)
+		if cs[i].Substantive && cs[i].Level.Rank() != cs[j].Level.Rank() {
+			return cs[i].Level.Rank() > cs[j].Level.Rank()
 		}
 		return cs[i].order < cs[j].order
 	})

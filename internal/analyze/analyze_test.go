@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"context"
+	"github.com/policywatch/policywatch"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,7 +61,7 @@ func TestEditKinds(t *testing.T) {
 		name       string
 		base       string
 		old, new   string
-		level      string
+		level      policywatch.Level
 		editorial  string // editorial reason of the one change, if editorial
 		direction  string // of the one change, if checked
 		reason     string // a reason prefix the change must give
@@ -68,43 +69,43 @@ func TestEditKinds(t *testing.T) {
 		removedFct [2]string
 	}{
 		{name: "full-width punctuation only", base: keep,
-			old: "来保护您的隐私，同时", new: "来保护您的隐私,同时", level: LevelNone},
+			old: "来保护您的隐私，同时", new: "来保护您的隐私,同时", level: policywatch.LevelNone},
 		{name: "paragraph re-wrapped", base: keep,
-			old: "管理所有数据。当您访问", new: "管理所有数据。\n当您访问", level: LevelEditorial, editorial: "none"},
+			old: "管理所有数据。当您访问", new: "管理所有数据。\n当您访问", level: policywatch.LevelEditorial, editorial: "none"},
 		{name: "date updated", base: keep,
-			old: "更新日期：2022 年 08 月 01 日", new: "更新日期：2023 年 03 月 15 日", level: LevelEditorial, editorial: "dates",
+			old: "更新日期：2022 年 08 月 01 日", new: "更新日期：2023 年 03 月 15 日", level: policywatch.LevelEditorial, editorial: "dates",
 			addedFact: [2]string{facts.DateUpdated, "2023年03月15日"}},
 		{name: "list renumbered", base: keep,
-			old: "1.13 若您使用创作中心", new: "1.14 若您使用创作中心", level: LevelEditorial, editorial: "renumbering"},
+			old: "1.13 若您使用创作中心", new: "1.14 若您使用创作中心", level: policywatch.LevelEditorial, editorial: "renumbering"},
 		{name: "typo fixed", base: keep,
-			old: "屏幕分表率", new: "屏幕分辨率", level: LevelEditorial, editorial: "typo"},
+			old: "屏幕分表率", new: "屏幕分辨率", level: policywatch.LevelEditorial, editorial: "typo"},
 		{name: "new sensitive information", base: keep,
-			old: "屏幕分表率、设备环境", new: "屏幕分表率、人脸识别特征、设备环境", level: LevelMajor, direction: Widens,
+			old: "屏幕分表率、设备环境", new: "屏幕分表率、人脸识别特征、设备环境", level: policywatch.LevelMajor, direction: Widens,
 			reason: "sensitive_pi_added", addedFact: [2]string{facts.PI, "人脸识别特征"}},
 		{name: "new third party", base: keep,
-			old: "小米科技有限责任公司等", new: "小米科技有限责任公司、北京字节跳动科技有限公司等", level: LevelSubstantive, direction: Widens,
+			old: "小米科技有限责任公司等", new: "小米科技有限责任公司、北京字节跳动科技有限公司等", level: policywatch.LevelSubstantive, direction: Widens,
 			reason: "third_party_added", addedFact: [2]string{facts.ThirdParty, "北京字节跳动科技有限公司"}},
 		// The only way to close the account goes; the clause still speaks
 		// of 账号注销, but gives no way to ask for it.
 		{name: "account deletion's only way removed", base: xinyue,
-			old: "您可以在本产品内【设置】-【注销账号】界面申请进行账号注销。", new: "", level: LevelMajor, direction: Widens,
+			old: "您可以在本产品内【设置】-【注销账号】界面申请进行账号注销。", new: "", level: policywatch.LevelMajor, direction: Widens,
 			reason: "right_removed"},
 		{name: "cross-border transfer added", base: keep,
 			old: "目前，我们不会将您的个人信息传输至境外。", new: "为提供全球同步服务，我们会将您的个人信息传输至位于新加坡的服务器。",
-			level: LevelMajor, direction: Widens, reason: "cross_border_added"},
+			level: policywatch.LevelMajor, direction: Widens, reason: "cross_border_added"},
 		{name: "minors' age lowered", base: keep,
-			old: "若您是未满 14 周岁的儿童", new: "若您是未满 12 周岁的儿童", level: LevelMajor,
+			old: "若您是未满 14 周岁的儿童", new: "若您是未满 12 周岁的儿童", level: policywatch.LevelMajor,
 			reason: "minor_age_lowered", addedFact: [2]string{facts.MinorAge, "12"}},
 		{name: "sharing clause removed", base: keep,
-			old: marketing, new: "", level: LevelMinor, direction: Narrows,
+			old: marketing, new: "", level: policywatch.LevelMinor, direction: Narrows,
 			removedFct: [2]string{facts.PI, "银行账号"}},
 		{name: "retention limit added", base: keep,
-			old: "在合理必要期限内存储您个人信息。", new: "在合理必要期限内存储您个人信息，最长不超过五年。", level: LevelSubstantive,
+			old: "在合理必要期限内存储您个人信息。", new: "在合理必要期限内存储您个人信息，最长不超过五年。", level: policywatch.LevelSubstantive,
 			addedFact: [2]string{facts.Retention, "五年"}},
 		{name: "negation dropped", base: keep,
-			old: "Keep App 不会主动共享", new: "Keep App 会主动共享", level: LevelSubstantive, direction: Widens},
+			old: "Keep App 不会主动共享", new: "Keep App 会主动共享", level: policywatch.LevelSubstantive, direction: Widens},
 		{name: "permission added", base: keep,
-			old: "访问您的设备麦克风和录音相关权限", new: "访问您的设备麦克风、通讯录和录音相关权限", level: LevelMajor, direction: Widens,
+			old: "访问您的设备麦克风和录音相关权限", new: "访问您的设备麦克风、通讯录和录音相关权限", level: policywatch.LevelMajor, direction: Widens,
 			addedFact: [2]string{facts.Permission, "通讯录"}},
 	}
 	for _, tc := range cases {
@@ -116,7 +117,7 @@ func TestEditKinds(t *testing.T) {
 			if r.Level != tc.level {
 				t.Fatalf("level %s, want %s (changes %+v)", r.Level, tc.level, r.Changes)
 			}
-			if tc.level == LevelNone || tc.editorial == "none" {
+			if tc.level == policywatch.LevelNone || tc.editorial == "none" {
 				if len(r.Changes) != 0 {
 					t.Fatalf("changes %+v, want none", r.Changes)
 				}
@@ -157,7 +158,7 @@ func TestIdenticalIsNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Level != LevelNone || len(r.Changes) != 0 || r.Summary == "" || r.Conclusion == "" {
+	if r.Level != policywatch.LevelNone || len(r.Changes) != 0 || r.Summary == "" || r.Conclusion == "" {
 		t.Fatalf("got %+v", r)
 	}
 }
@@ -173,7 +174,7 @@ func TestZeekr(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Level != LevelMinor || len(r.Changes) != 1 || r.Engine != EngineBuiltin {
+			if r.Level != policywatch.LevelMinor || len(r.Changes) != 1 || r.Engine != EngineBuiltin {
 				t.Fatalf("level %s, %d changes, engine %s", r.Level, len(r.Changes), r.Engine)
 			}
 			c := r.Changes[0]
@@ -227,7 +228,7 @@ func TestEveryChangeLinked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Changes) != 3 || r.Level != LevelMajor {
+	if len(r.Changes) != 3 || r.Level != policywatch.LevelMajor {
 		t.Fatalf("level %s, %d changes", r.Level, len(r.Changes))
 	}
 	var md bytes.Buffer

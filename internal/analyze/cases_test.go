@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"encoding/json"
+	"github.com/policywatch/policywatch"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,7 +104,7 @@ func TestEditorialKindsAnywhere(t *testing.T) {
 				t.Fatal("the edit changed nothing")
 			}
 			r := compare(t, base, newText)
-			if r.Level != LevelEditorial || len(substantive(r)) != 0 {
+			if r.Level != policywatch.LevelEditorial || len(substantive(r)) != 0 {
 				t.Fatalf("level %s, substantive %+v", r.Level, substantive(r))
 			}
 			if _, ok := edit(r, tc.kind); !ok {
@@ -135,7 +136,7 @@ func TestFactsByConcept(t *testing.T) {
 		if len(r.Facts.Added)+len(r.Facts.Removed) != 0 {
 			t.Errorf("facts changed: added %+v removed %+v", r.Facts.Added, r.Facts.Removed)
 		}
-		if Rank(r.Level) > Rank(LevelMinor) {
+		if r.Level.Rank() > policywatch.LevelMinor.Rank() {
 			t.Errorf("level %s for synonyms", r.Level)
 		}
 	})
@@ -157,7 +158,7 @@ func TestFactsByConcept(t *testing.T) {
 		if hasFact(r.Facts.Removed, facts.ContactPhone, "") {
 			t.Errorf("the policy still gives 400-003-6036, yet it is reported removed: %+v", r.Facts.Removed)
 		}
-		if r.Level != LevelMinor || !hasReason(c, "contact_changed") {
+		if r.Level != policywatch.LevelMinor || !hasReason(c, "contact_changed") {
 			t.Errorf("level %s, reasons %+v", r.Level, c.Reasons)
 		}
 	})
@@ -188,7 +189,7 @@ func TestSentencesReadWhole(t *testing.T) {
 	newText := strings.Replace(ruichi, para, "为提供远程诊断服务，我们会将您的车辆识别代号（VIN）与车辆位置信息传输至位于德国法兰\n\n克福的数据中心。如将来涉及向境外传输个人信", 1)
 	r := compare(t, ruichi, newText)
 	reason, ok := reasonOf(r, "cross_border_added")
-	if r.Level != LevelMajor || !ok {
+	if r.Level != policywatch.LevelMajor || !ok {
 		t.Fatalf("level %s, reasons %+v", r.Level, r.Reasons)
 	}
 	if !strings.Contains(reason.Value, "德国") || !strings.Contains(reason.Value, "法兰克福") {
@@ -222,7 +223,7 @@ func TestRightsNeedAWay(t *testing.T) {
 	t.Run("a way gone, another left", func(t *testing.T) {
 		r := compare(t, zeekr, withoutPhone)
 		reason, ok := reasonOf(r, "right_way_removed")
-		if !ok || reason.Value != "注销账号" || r.Level != LevelSubstantive {
+		if !ok || reason.Value != "注销账号" || r.Level != policywatch.LevelSubstantive {
 			t.Fatalf("level %s, reasons %+v", r.Level, r.Reasons)
 		}
 	})
@@ -237,7 +238,7 @@ func TestRightsNeedAWay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if reason, ok := reasonOf(r, "right_removed"); r.Level != LevelMajor || !ok || reason.Value != "注销账号" {
+			if reason, ok := reasonOf(r, "right_removed"); r.Level != policywatch.LevelMajor || !ok || reason.Value != "注销账号" {
 				t.Fatalf("level %s, reasons %+v", r.Level, r.Reasons)
 			}
 			if slices.Contains(r.Rights, "注销账号") {
@@ -257,7 +258,7 @@ func TestResponseTimeLengthened(t *testing.T) {
 	zeekr := readShared(t, "fixtures/zeekr/zeekr-2025-11-10.txt")
 	newText := strings.Replace(zeekr, "我们将在15个工作日内回复您的请求。", "我们将在30天内回复您的请求。", 1)
 	r := compare(t, zeekr, newText)
-	if _, ok := reasonOf(r, "response_time_lengthened"); r.Level != LevelSubstantive || !ok {
+	if _, ok := reasonOf(r, "response_time_lengthened"); r.Level != policywatch.LevelSubstantive || !ok {
 		t.Fatalf("level %s, reasons %+v", r.Level, r.Reasons)
 	}
 	if _, ok := reasonOf(r, "response_time_over_limit"); !ok {
@@ -287,7 +288,7 @@ func TestReportConsistent(t *testing.T) {
 				} else if seenEditorial {
 					t.Errorf("%s: a substantive change listed after an editorial one", h.name)
 				}
-				if i > 0 && c.Substantive && Rank(c.Level) > Rank(r.Changes[i-1].Level) {
+				if i > 0 && c.Substantive && c.Level.Rank() > r.Changes[i-1].Level.Rank() {
 					t.Errorf("%s: changes not ranked by level", h.name)
 				}
 				var desc strings.Builder
@@ -305,7 +306,7 @@ func TestReportConsistent(t *testing.T) {
 					}
 				}
 			}
-			if want := LevelName(r.Level, lang); !strings.Contains(r.Overview(), want) && len(r.Changes) > 0 {
+			if want := r.Level.Label(lang); !strings.Contains(r.Overview(), want) && len(r.Changes) > 0 {
 				t.Errorf("%s: overview %q does not say the level %q", h.name, r.Overview(), want)
 			}
 			for _, c := range r.Changes {
@@ -352,7 +353,7 @@ func TestEnglishPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	reason, ok := reasonOf(r, "sensitive_pi_added")
-	if r.Level != LevelMajor || !ok {
+	if r.Level != policywatch.LevelMajor || !ok {
 		t.Fatalf("level %s, reasons %+v", r.Level, r.Reasons)
 	}
 	if !strings.Contains(reason.Value+" "+fmtReasons(r), "voiceprint") {
@@ -365,7 +366,7 @@ func TestEnglishPolicy(t *testing.T) {
 	if !strings.Contains(desc.String(), "We may collect your precise location and your voiceprint") {
 		t.Errorf("description %q", desc.String())
 	}
-	if same := compare(t, base, base); same.Level != LevelNone {
+	if same := compare(t, base, base); same.Level != policywatch.LevelNone {
 		t.Errorf("identical English texts: %s", same.Level)
 	}
 }

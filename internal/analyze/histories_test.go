@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"encoding/json"
+	"github.com/policywatch/policywatch"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,8 +21,8 @@ import (
 // back for evaluation and never read here.
 
 type expectation struct {
-	EditorialOnly bool     `json:"editorial_only"`
-	LevelIn       []string `json:"level_in"`
+	EditorialOnly bool                `json:"editorial_only"`
+	LevelIn       []policywatch.Level `json:"level_in"`
 	FactsAdded    []struct {
 		Type, Contains string
 	} `json:"facts_added"`
@@ -99,7 +100,7 @@ func TestHistories(t *testing.T) {
 		if h.expect.EditorialOnly {
 			editorialN++
 			substantive := slices.ContainsFunc(r.Changes, func(c Change) bool { return c.Substantive })
-			if !substantive && (r.Level == LevelNone || r.Level == LevelEditorial) {
+			if !substantive && (r.Level == policywatch.LevelNone || r.Level == policywatch.LevelEditorial) {
 				editorialOK++
 			} else {
 				t.Errorf("%s: an editorial-only pair comes out %s", h.name, r.Level)

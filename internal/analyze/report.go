@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"github.com/policywatch/policywatch"
 	"io"
 	"slices"
 	"sort"
@@ -33,9 +34,6 @@ func (w words) sentences(parts []string) string {
 	}
 	return strings.Join(out, w.t("join"))
 }
-
-// LevelName is a level in words.
-func LevelName(level, lang string) string { return wordsFor(lang).t("level." + level) }
 
 // FactTypeName is a fact type in words.
 func FactTypeName(typ, lang string) string { return wordsFor(lang).t("fact." + typ) }
@@ -323,9 +321,9 @@ func (w words) overview(r *Report) string {
 			edits++
 		}
 	}
-	level := w.t("level." + r.Level)
+	level := w.t("level." + string(r.Level))
 	switch {
-	case len(r.Changes) == 0 && r.Level == LevelNone:
+	case len(r.Changes) == 0 && r.Level == policywatch.LevelNone:
 		return w.t("summary.same")
 	case len(r.Changes) == 0:
 		return w.t("summary.formatting")
@@ -344,11 +342,11 @@ func (r *Report) Overview() string { return wordsFor(r.Lang).overview(r) }
 // new version states.
 func (w words) conclusion(r *Report) string {
 	switch r.Level {
-	case LevelNone, LevelEditorial:
+	case policywatch.LevelNone, policywatch.LevelEditorial:
 		return w.t("conclusion.none")
-	case LevelMinor:
+	case policywatch.LevelMinor:
 		return w.lost(r, w.t("conclusion.minor"))
-	case LevelSubstantive:
+	case policywatch.LevelSubstantive:
 		return w.lost(r, w.t("conclusion.substantive"))
 	}
 	options := []string{}
@@ -476,7 +474,7 @@ func (r *Report) WriteMarkdown(out io.Writer, opt MarkdownOptions) error {
 		if len(c.Categories) > 0 {
 			fmt.Fprintf(&b, " · %s", w.topics(c.Categories))
 		}
-		fmt.Fprintf(&b, " · %s\n", w.t("level."+c.Level))
+		fmt.Fprintf(&b, " · %s\n", w.t("level."+string(c.Level)))
 		fmt.Fprintf(&b, "   * **%s**%s%s\n", w.t("analysis.content"), w.t("report.colon"), markdownPieces(c.Description(r.Lang)))
 		fmt.Fprintf(&b, "   * **%s**%s%s\n", w.t("analysis.impact"), w.t("report.colon"), c.Impact)
 	}

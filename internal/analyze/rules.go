@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"github.com/policywatch/policywatch"
 	"regexp"
 	"slices"
 	"strconv"
@@ -77,7 +78,7 @@ func (a *analysis) editorial(c *Change, kinds []string) {
 	if len(kinds) == 0 {
 		kinds = []string{EditMoved} // the same words: they only moved
 	}
-	c.Substantive, c.Level, c.Editorial = false, LevelEditorial, kinds[0]
+	c.Substantive, c.Level, c.Editorial = false, policywatch.LevelEditorial, kinds[0]
 	for _, k := range kinds {
 		if !hasEdit(c.Edits, k) {
 			c.Edits = append(c.Edits, EditorialEdit{Kind: k, Count: 1})
@@ -150,16 +151,14 @@ func typoFacts(c *Change) bool {
 
 // verdict collects a change's level, direction and reasons.
 type verdict struct {
-	level          string
+	level          policywatch.Level
 	widen, narrow  int
 	reasons        []Reason
 	sensitiveAdded bool
 }
 
-func (v *verdict) raise(level string, r Reason) {
-	if Rank(level) > Rank(v.level) {
-		v.level = level
-	}
+func (v *verdict) raise(level policywatch.Level, r Reason) {
+	v.level = v.level.Max(level)
 	v.reasons = append(v.reasons, r)
 }
 
@@ -179,8 +178,8 @@ func (v *verdict) direction() string {
 var widening = map[string]bool{facts.PI: true, facts.ThirdParty: true, facts.SDK: true, facts.Permission: true}
 
 // level applies the rules to a substantive change.
-func (a *analysis) level(c *Change) (string, string, []Reason) {
-	v := &verdict{level: LevelMinor}
+func (a *analysis) level(c *Change) (policywatch.Level, string, []Reason) {
+	v := &verdict{level: policywatch.LevelMinor}
 	added, removed := counted(c.Facts.Added), counted(c.Facts.Removed)
 	replaced := replacedRecipients(added, removed)
 	for _, f := range added {
@@ -196,7 +195,7 @@ func (a *analysis) level(c *Change) (string, string, []Reason) {
 	}
 	for _, f := range append(append([]facts.Fact{}, c.Facts.Added...), c.Facts.Removed...) {
 		if f.Elsewhere > 0 && isContact(f.Type) {
-			v.raise(LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
+			v.raise(policywatch.LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
 		}
 	}
 	a.ruleWays(c, v)
@@ -205,7 +204,7 @@ func (a *analysis) level(c *Change) (string, string, []Reason) {
 		v.reasons = append(v.reasons, Reason{Code: "clause_changed"})
 	}
 	if v.direction() == Widens || v.direction() == Mixed {
-		v.raise(LevelSubstantive, Reason{Code: "widens"})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "widens"})
 	}
 	return v.level, v.direction(), v.reasons
 }
@@ -230,45 +229,45 @@ func (a *analysis) ruleAdded(c *Change, f facts.Fact, replaced map[string]bool, 
 	switch {
 	case f.Type == facts.PI && f.IsSensitive() && a.aboutProcessing(f):
 		v.widen++
-		v.raise(LevelMajor, Reason{Code: "sensitive_pi_added", Value: f.Value})
+		v.raise(policywatch.LevelMajor, Reason{Code: "sensitive_pi_added", Value: f.Value})
 	case (f.Type == facts.ThirdParty || f.Type == facts.SDK) && replaced[f.Key()]:
-		v.raise(LevelMinor, Reason{Code: "recipient_replaced", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: "recipient_replaced", Value: f.Value})
 	case (f.Type == facts.ThirdParty || f.Type == facts.SDK) && (v.sensitiveAdded || a.receivesSensitive(f)):
 		v.widen++
-		v.raise(LevelMajor, Reason{Code: "recipient_of_sensitive_pi_added", Value: f.Value})
+		v.raise(policywatch.LevelMajor, Reason{Code: "recipient_of_sensitive_pi_added", Value: f.Value})
 	case f.Type == facts.PI && !a.aboutProcessing(f):
-		v.raise(LevelMinor, Reason{Code: "pi_mentioned", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: "pi_mentioned", Value: f.Value})
 	case widening[f.Type]:
 		v.widen++
-		v.raise(LevelSubstantive, Reason{Code: f.Type + "_added", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: f.Type + "_added", Value: f.Value})
 	case f.Type == facts.Operator:
-		v.raise(LevelSubstantive, Reason{Code: "operator_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "operator_changed", Value: f.Value})
 	case f.Type == facts.Right:
 		v.narrow++
-		v.raise(LevelSubstantive, Reason{Code: "right_added", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "right_added", Value: f.Value})
 	case f.Type == facts.CrossBorder:
 		a.ruleCrossBorder(f, v)
 	case f.Type == facts.Retention:
 		from, longer := longerThanBefore(a.oldInv.Facts, f, facts.Retention)
 		if longer {
 			v.widen++
-			v.raise(LevelSubstantive, Reason{Code: "retention_lengthened", Value: f.Value, From: from, To: f.Value})
+			v.raise(policywatch.LevelSubstantive, Reason{Code: "retention_lengthened", Value: f.Value, From: from, To: f.Value})
 		} else {
-			v.raise(LevelSubstantive, Reason{Code: "retention_changed", Value: f.Value})
+			v.raise(policywatch.LevelSubstantive, Reason{Code: "retention_changed", Value: f.Value})
 		}
 	case f.Type == facts.StorageLocation:
-		v.raise(LevelSubstantive, Reason{Code: "storage_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "storage_changed", Value: f.Value})
 	case f.Type == facts.MinorAge:
 		if from := lowestAge(a.oldInv.Facts); from > 0 && lowestAge(a.newInv.Facts) < from && f.Value == strconv.Itoa(lowestAge(a.newInv.Facts)) {
 			v.widen++
-			v.raise(LevelMajor, Reason{Code: "minor_age_lowered", Value: f.Value, From: strconv.Itoa(from), To: f.Value})
+			v.raise(policywatch.LevelMajor, Reason{Code: "minor_age_lowered", Value: f.Value, From: strconv.Itoa(from), To: f.Value})
 		} else {
-			v.raise(LevelMinor, Reason{Code: "minor_age_changed", Value: f.Value})
+			v.raise(policywatch.LevelMinor, Reason{Code: "minor_age_changed", Value: f.Value})
 		}
 	case f.Type == facts.ResponseTime:
 		a.ruleResponseTime(f, v)
 	case isContact(f.Type):
-		v.raise(LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
 	}
 }
 
@@ -276,21 +275,21 @@ func (a *analysis) ruleRemoved(c *Change, f facts.Fact, replaced map[string]bool
 	switch {
 	case f.Type == facts.Right && a.newlyCited(c) != "":
 		v.widen++
-		v.raise(LevelSubstantive, Reason{Code: "right_moved_out", Value: f.Value, To: a.newlyCited(c)})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "right_moved_out", Value: f.Value, To: a.newlyCited(c)})
 	case f.Type == facts.Right:
 		v.widen++
-		v.raise(LevelMajor, Reason{Code: "right_removed", Value: f.Value})
+		v.raise(policywatch.LevelMajor, Reason{Code: "right_removed", Value: f.Value})
 	case replaced[f.Key()]:
 	case widening[f.Type]:
 		v.narrow++
-		v.raise(LevelMinor, Reason{Code: f.Type + "_removed", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: f.Type + "_removed", Value: f.Value})
 	case f.Type == facts.CrossBorder && f.Stated == "present":
 		v.narrow++
-		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
 	case f.Type == facts.Retention || f.Type == facts.StorageLocation || f.Type == facts.CrossBorder:
-		v.raise(LevelSubstantive, Reason{Code: f.Type + "_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: f.Type + "_changed", Value: f.Value})
 	case isContact(f.Type):
-		v.raise(LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
 	}
 }
 
@@ -317,15 +316,15 @@ func (a *analysis) ruleCrossBorder(f facts.Fact, v *verdict) {
 	case "present":
 		v.widen++
 		if !statesTransfer(a.oldInv.Facts) {
-			v.raise(LevelMajor, Reason{Code: "cross_border_added", Value: f.Destination})
+			v.raise(policywatch.LevelMajor, Reason{Code: "cross_border_added", Value: f.Destination})
 			return
 		}
-		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Destination})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Destination})
 	case "absent":
 		v.narrow++
-		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
 	default:
-		v.raise(LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
 	}
 }
 
@@ -344,20 +343,20 @@ func statesTransfer(fs []facts.Fact) bool {
 func (a *analysis) ruleResponseTime(f facts.Fact, v *verdict) {
 	days, ok := facts.WorkingDays(f.Period())
 	if !ok {
-		v.raise(LevelMinor, Reason{Code: "response_time_changed", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: "response_time_changed", Value: f.Value})
 		return
 	}
 	from, longer := longerThanBefore(a.oldInv.Facts, f, facts.ResponseTime)
 	switch {
 	case longer:
 		v.widen++
-		v.raise(LevelSubstantive, Reason{Code: "response_time_lengthened", Value: f.Value, From: from, To: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: "response_time_lengthened", Value: f.Value, From: from, To: f.Value})
 		if days > facts.MaxResponseWorkingDays {
 			v.reasons = append(v.reasons, Reason{Code: "response_time_over_limit", Value: f.Value, To: strconv.Itoa(facts.MaxResponseWorkingDays)})
 		}
 	default:
 		v.narrow++
-		v.raise(LevelMinor, Reason{Code: "response_time_changed", Value: f.Value, From: from, To: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: "response_time_changed", Value: f.Value, From: from, To: f.Value})
 	}
 }
 
@@ -396,13 +395,13 @@ func (a *analysis) ruleWays(c *Change, v *verdict) {
 		if len(newWays) == 0 {
 			removed[f.Value] = true
 			v.widen++
-			v.raise(LevelMajor, Reason{Code: "right_removed", Value: f.Value})
+			v.raise(policywatch.LevelMajor, Reason{Code: "right_removed", Value: f.Value})
 			continue
 		}
 		for _, w := range f.Ways {
 			if !slices.Contains(newWays, w) && isChannel(w) && !hasReasonFrom(v.reasons, "right_way_removed", w) {
 				v.widen++
-				v.raise(LevelSubstantive, Reason{Code: "right_way_removed", Value: f.Value, From: w})
+				v.raise(policywatch.LevelSubstantive, Reason{Code: "right_way_removed", Value: f.Value, From: w})
 			}
 		}
 	}
@@ -442,16 +441,16 @@ func (a *analysis) ruleClauses(c *Change, v *verdict) {
 		switch {
 		case oldNeg > newNeg && cl.Old != "" && cl.New != "":
 			v.widen++
-			v.raise(LevelSubstantive, Reason{Code: "limitation_removed", Value: cl.New})
+			v.raise(policywatch.LevelSubstantive, Reason{Code: "limitation_removed", Value: cl.New})
 		case pNew >= processingThreshold && pNew-pOld >= 0.3:
 			v.widen++
-			v.raise(LevelSubstantive, Reason{Code: "processing_added", Value: cl.New})
+			v.raise(policywatch.LevelSubstantive, Reason{Code: "processing_added", Value: cl.New})
 		case newLim > oldLim:
 			v.narrow++
-			v.raise(LevelMinor, Reason{Code: "limitation_added", Value: cl.New})
+			v.raise(policywatch.LevelMinor, Reason{Code: "limitation_added", Value: cl.New})
 		case pOld >= processingThreshold && pOld-pNew >= 0.3:
 			v.narrow++
-			v.raise(LevelMinor, Reason{Code: "processing_removed", Value: cl.Old})
+			v.raise(policywatch.LevelMinor, Reason{Code: "processing_removed", Value: cl.Old})
 		}
 	}
 }
@@ -523,17 +522,17 @@ func (a *analysis) receivesSensitive(f facts.Fact) bool {
 }
 
 // overall is the report's level and the reasons for it.
-func overall(r *Report, textsDiffer bool) (string, []Reason) {
+func overall(r *Report, textsDiffer bool) (policywatch.Level, []Reason) {
 	reasons := []Reason{}
 	if len(r.Changes) == 0 {
 		if textsDiffer {
-			return LevelEditorial, reasons
+			return policywatch.LevelEditorial, reasons
 		}
-		return LevelNone, reasons
+		return policywatch.LevelNone, reasons
 	}
-	level := LevelEditorial
+	level := policywatch.LevelEditorial
 	for _, c := range r.Changes {
-		if Rank(c.Level) > Rank(level) {
+		if c.Level.Rank() > level.Rank() {
 			level = c.Level
 		}
 	}

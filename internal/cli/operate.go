@@ -186,16 +186,16 @@ func subscriptionFromFlags(webhook, shoutrrrURL, email, webhookFormat, platform,
 }
 
 type subscriptionView struct {
-	ID        string `json:"id"`
-	Kind      string `json:"kind"`
-	Target    string `json:"target"`
-	Format    string `json:"format,omitempty"`
-	Platform  string `json:"platform,omitempty"`
-	PolicyID  string `json:"policy_id,omitempty"`
-	MinLevel  string `json:"min_level,omitempty"`
-	Admin     bool   `json:"admin"`
-	Lang      string `json:"lang"`
-	CreatedAt string `json:"created_at"`
+	ID        string            `json:"id"`
+	Kind      string            `json:"kind"`
+	Target    string            `json:"target"`
+	Format    string            `json:"format,omitempty"`
+	Platform  string            `json:"platform,omitempty"`
+	PolicyID  string            `json:"policy_id,omitempty"`
+	MinLevel  policywatch.Level `json:"min_level,omitempty"`
+	Admin     bool              `json:"admin"`
+	Lang      string            `json:"lang"`
+	CreatedAt string            `json:"created_at"`
 }
 
 func subscriptionJSON(s policywatch.Subscription) subscriptionView {
@@ -216,7 +216,7 @@ func describeSubscription(s policywatch.Subscription) string {
 		what = strings.Replace(what, "changes", "failing/recovered alerts", 1)
 	}
 	if s.MinLevel != "" {
-		what += ", " + s.MinLevel + " or more serious"
+		what += ", " + string(s.MinLevel) + " or more serious"
 	}
 	return fmt.Sprintf("%s → %s %s", what, s.Kind, s.Target)
 }

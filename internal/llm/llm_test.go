@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/policywatch/policywatch"
 	"io"
 	"log/slog"
 	"net/http"
@@ -103,7 +104,7 @@ func TestModelWritesTheProse(t *testing.T) {
 	if r.Engine != "test-model" || r.EngineNote != "" {
 		t.Fatalf("engine %q, note %q, logs %s", r.Engine, r.EngineNote, logs.String())
 	}
-	if r.Level != analyze.LevelMinor || len(r.Changes) != 1 {
+	if r.Level != policywatch.LevelMinor || len(r.Changes) != 1 {
 		t.Fatalf("the rules' level and changes must stay: %s, %d", r.Level, len(r.Changes))
 	}
 	if !strings.Contains(r.Changes[0].Impact, "共同处理") || !strings.Contains(r.Summary, "运营方已更换") ||
@@ -176,7 +177,7 @@ func TestBuiltinReportStands(t *testing.T) {
 			if r.Engine != analyze.EngineBuiltin || !strings.Contains(r.EngineNote, tc.note) {
 				t.Fatalf("engine %q, note %q (want %q)", r.Engine, r.EngineNote, tc.note)
 			}
-			if !strings.Contains(r.Changes[0].Impact, "浙江浩物网络科技有限公司") || r.Level != analyze.LevelMinor {
+			if !strings.Contains(r.Changes[0].Impact, "浙江浩物网络科技有限公司") || r.Level != policywatch.LevelMinor {
 				t.Fatalf("built-in report changed: %+v", r.Changes[0])
 			}
 			if !strings.Contains(logs.String(), "built-in report stands") {

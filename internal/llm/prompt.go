@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/facts"
 	"github.com/policywatch/policywatch/internal/locale"
@@ -26,32 +27,32 @@ type promptFact struct {
 }
 
 type promptChange struct {
-	ID          int              `json:"id"`
-	Kind        string           `json:"kind"`
-	Section     string           `json:"section,omitempty"`
-	OldLine     *int             `json:"old_line"`
-	NewLine     *int             `json:"new_line"`
-	Categories  []string         `json:"categories"`
-	Substantive bool             `json:"substantive"`
-	Editorial   string           `json:"editorial,omitempty"`
-	Direction   string           `json:"direction"`
-	Level       string           `json:"level"`
-	Reasons     []analyze.Reason `json:"reasons,omitempty"`
-	Clauses     []analyze.Clause `json:"changed_clauses,omitempty"`
-	Added       []promptFact     `json:"facts_added,omitempty"`
-	Removed     []promptFact     `json:"facts_removed,omitempty"`
-	OldText     string           `json:"old_text,omitempty"`
-	NewText     string           `json:"new_text,omitempty"`
-	Impact      string           `json:"builtin_impact"`
+	ID          int               `json:"id"`
+	Kind        string            `json:"kind"`
+	Section     string            `json:"section,omitempty"`
+	OldLine     *int              `json:"old_line"`
+	NewLine     *int              `json:"new_line"`
+	Categories  []string          `json:"categories"`
+	Substantive bool              `json:"substantive"`
+	Editorial   string            `json:"editorial,omitempty"`
+	Direction   string            `json:"direction"`
+	Level       policywatch.Level `json:"level"`
+	Reasons     []analyze.Reason  `json:"reasons,omitempty"`
+	Clauses     []analyze.Clause  `json:"changed_clauses,omitempty"`
+	Added       []promptFact      `json:"facts_added,omitempty"`
+	Removed     []promptFact      `json:"facts_removed,omitempty"`
+	OldText     string            `json:"old_text,omitempty"`
+	NewText     string            `json:"new_text,omitempty"`
+	Impact      string            `json:"builtin_impact"`
 }
 
 type promptInput struct {
-	Level     string           `json:"level"`
-	Reasons   []analyze.Reason `json:"level_reasons,omitempty"`
-	Rights    []string         `json:"rights_in_new_version"`
-	Editorial []string         `json:"editorial_edits,omitempty"`
-	Changes   []promptChange   `json:"changes"`
-	Omitted   int              `json:"changes_omitted,omitempty"` // beyond the input bound
+	Level     policywatch.Level `json:"level"`
+	Reasons   []analyze.Reason  `json:"level_reasons,omitempty"`
+	Rights    []string          `json:"rights_in_new_version"`
+	Editorial []string          `json:"editorial_edits,omitempty"`
+	Changes   []promptChange    `json:"changes"`
+	Omitted   int               `json:"changes_omitted,omitempty"` // beyond the input bound
 }
 
 // maxTextPerChange keeps one long rewritten section from using the whole

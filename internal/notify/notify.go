@@ -14,6 +14,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/policywatch/policywatch"
 )
 
 // Event kinds.
@@ -33,7 +35,7 @@ type Message struct {
 	URL         string // the policy's URL
 	FromVersion int64
 	ToVersion   int64
-	Level       string // none, editorial, minor, substantive, major
+	Level       policywatch.Level
 	Summary     string
 	CompareURL  string // absolute link to the comparison page (may be empty)
 	Error       string // for failing events: the last error

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/locale"
 )
 
@@ -36,16 +37,6 @@ const (
 	toneGood
 )
 
-// LevelLabel is the human-readable name of a change level in lang ("zh" or
-// "en"), the catalogue's level.* label; an unknown level is returned as it
-// is.
-func LevelLabel(level, lang string) string {
-	if p := locale.NewPrinter(lang); p.Has("level." + level) {
-		return p.Print("level." + level)
-	}
-	return level
-}
-
 // arrow goes between two version ids.
 const arrow = " → "
 
@@ -72,7 +63,7 @@ func compose(m Message, limit int) content {
 	var c content
 	switch m.Event {
 	case EventChange:
-		level := LevelLabel(m.Level, m.Lang)
+		level := m.Level.Label(m.Lang)
 		c.Title = short
 		if level != "" {
 			c.Title += " — " + level
@@ -84,7 +75,7 @@ func compose(m Message, limit int) content {
 		}
 		c.Fields = append(c.Fields, field{Label: l.Print("notify.summary"), Value: clip(m.Summary, limit)})
 		c.Links = []link{{l.Print("notify.compare"), m.CompareURL}, {l.Print("notify.source"), m.URL}}
-		if m.Level == "substantive" || m.Level == "major" {
+		if m.Level.Rank() >= policywatch.LevelSubstantive.Rank() {
 			c.Tone = toneAlert
 		}
 	case EventFailing:

@@ -6,26 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-func TestLevelLabel(t *testing.T) {
-	tests := []struct{ level, lang, want string }{
-		{"none", "", "无变化"},
-		{"editorial", "zh", "编辑性修订"},
-		{"minor", "zh", "轻微变更"},
-		{"substantive", "zh", "实质性变更"},
-		{"major", "zh", "重大变更"},
-		{"major", "en", "major"},
-		{"none", "en-US", "no change"},
-		{"editorial", "en", "editorial"},
-		{"cosmic", "zh", "cosmic"},
-		{"", "zh", ""},
-	}
-	for _, tt := range tests {
-		if got := LevelLabel(tt.level, tt.lang); got != tt.want {
-			t.Errorf("LevelLabel(%q, %q) = %q, want %q", tt.level, tt.lang, got, tt.want)
-		}
-	}
-}
-
 func TestTexts(t *testing.T) {
 	failing := Message{Event: EventFailing, PolicyID: 3, Policy: "隐私政策", Platform: "微信",
 		URL: "https://weixin.example/privacy", Error: "HTTP 503 Service Unavailable"}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch"
 )
 
 // Webhook formats.
@@ -196,17 +198,17 @@ func redact(u *url.URL) string {
 // jsonMessage is the documented webhook body (shared/docs/contract.md):
 // ids are decimal strings, as everywhere in the project's JSON.
 type jsonMessage struct {
-	PolicyID    string `json:"policy_id"`
-	Policy      string `json:"policy"`
-	Platform    string `json:"platform"`
-	URL         string `json:"url"`
-	FromVersion string `json:"from_version"`
-	ToVersion   string `json:"to_version"`
-	Level       string `json:"level"`
-	Summary     string `json:"summary"`
-	CompareURL  string `json:"compare_url"`
-	Event       string `json:"event"`
-	Error       string `json:"error,omitempty"`
+	PolicyID    string            `json:"policy_id"`
+	Policy      string            `json:"policy"`
+	Platform    string            `json:"platform"`
+	URL         string            `json:"url"`
+	FromVersion string            `json:"from_version"`
+	ToVersion   string            `json:"to_version"`
+	Level       policywatch.Level `json:"level"`
+	Summary     string            `json:"summary"`
+	CompareURL  string            `json:"compare_url"`
+	Event       string            `json:"event"`
+	Error       string            `json:"error,omitempty"`
 }
 
 func jsonBody(m Message, _ string, _ time.Time) (any, url.Values) {

@@ -56,7 +56,8 @@ func (s *Server) analyzer() analyze.Analyzer {
 
 // analysisView is a report ready for the compare page.
 type analysisView struct {
-	Level, LevelName   string
+	Level              policywatch.Level
+	LevelName          string
 	AnalyzedAt         time.Time
 	Engine, EngineNote string
 	Overview           string
@@ -80,7 +81,8 @@ type changeView struct {
 	ID                     int
 	Kind, Where, Anchor    string
 	Topics                 string
-	Level, LevelName       string
+	Level                  policywatch.Level
+	LevelName              string
 	Editorial              string
 	Description            []analyze.Piece
 	Impact                 string
@@ -96,7 +98,7 @@ type factView struct {
 
 func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) *analysisView {
 	v := &analysisView{
-		Level: r.Level, LevelName: analyze.LevelName(r.Level, p.Lang), AnalyzedAt: r.AnalyzedAt,
+		Level: r.Level, LevelName: r.Level.Label(p.Lang), AnalyzedAt: r.AnalyzedAt,
 		Engine: r.Engine, EngineNote: r.EngineNote, Overview: r.Overview(), Conclusion: r.Conclusion,
 		CanAnalyze: canAnalyze && r.Engine == analyze.EngineBuiltin, ModelName: model,
 	}
@@ -125,7 +127,7 @@ func newAnalysisView(r *analyze.Report, p *page, canAnalyze bool, model string) 
 	for _, c := range r.Changes {
 		cv := changeView{
 			ID: c.ID, Kind: c.KindWord(p.Lang), Where: c.Where(p.Lang), Anchor: c.Anchor, Topics: c.TopicNames(p.Lang),
-			Level: c.Level, LevelName: analyze.LevelName(c.Level, p.Lang), Editorial: c.EditorialName(p.Lang),
+			Level: c.Level, LevelName: c.Level.Label(p.Lang), Editorial: c.EditorialName(p.Lang),
 			Description: c.Description(p.Lang), Impact: c.Impact, Direction: c.Direction,
 			Added: factViews(c.Facts.Added, p, "analysis.fact.stated.old"), Removed: factViews(c.Facts.Removed, p, "analysis.fact.stated.new"),
 		}

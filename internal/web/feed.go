@@ -10,7 +10,6 @@ import (
 	"github.com/gorilla/feeds"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/analyze"
 )
 
 // feedSize is how many changes a feed lists.
@@ -97,7 +96,7 @@ func (s *Server) feedItem(r *http.Request, p *page, base string, c policywatch.C
 		item.Description = p.T("feed.unanalysed")
 		return item
 	}
-	item.Title += " · " + analyze.LevelName(report.Level, p.Lang)
+	item.Title += " · " + report.Level.Label(p.Lang)
 	item.Description = report.Summary
 	if report.Conclusion != "" {
 		item.Description += " " + report.Conclusion

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
@@ -21,7 +20,7 @@ type versionRow struct {
 	policywatch.Version
 	PrevID    int64
 	Stats     *textdiff.Stats
-	Level     string // of the analysis against the version before ("" if none)
+	Level     policywatch.Level // of the analysis against the version before ("" if none)
 	LevelName string
 }
 
@@ -46,7 +45,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	levels := map[[2]int64]string{}
+	levels := map[[2]int64]policywatch.Level{}
 	for _, a := range analyses {
 		levels[[2]int64{a.FromVersion, a.ToVersion}] = a.Level
 	}
@@ -59,7 +58,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 		if i > 0 && !v.Technical {
 			rows[i].PrevID = versions[i-1].ID
 			rows[i].Level = levels[[2]int64{versions[i-1].ID, v.ID}]
-			rows[i].LevelName = analyze.LevelName(rows[i].Level, p.Lang)
+			rows[i].LevelName = rows[i].Level.Label(p.Lang)
 			if res, err := s.compare(r, versions[i-1].ID, v.ID); err == nil {
 				st := res.Stats
 				rows[i].Stats = &st

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch"
 )
 
 //go:embed templates/*.html
@@ -19,7 +19,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"add":       func(a, b int) int { return a + b },
 		"join":      strings.Join,
-		"levelName": analyze.LevelName,
+		"levelName": policywatch.Level.Label,
 		"deref":     func(b *bool) bool { return b != nil && *b },
 		// pair passes two values to a sub-template (the page and an item).
 		"pair": func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },

@@ -4,8 +4,6 @@ import (
 	"math"
 	"sort"
 	"time"
-
-	"github.com/policywatch/policywatch/internal/analyze"
 )
 
 // timeline is the SVG strip of a policy's versions over time.
@@ -63,12 +61,12 @@ func newTimeline(rows []versionRow, p *page) timeline {
 				pt.Class = "major"
 			}
 			if v.Level != "" {
-				pt.Class = "lvl-" + v.Level // the analysis knows better than the line count
+				pt.Class = "lvl-" + string(v.Level) // the analysis knows better than the line count
 			}
 			pt.Href = p.Link("/compare", "from", v.PrevID, "to", v.ID)
 			label += " · +" + itoa(v.Stats.Added) + " −" + itoa(v.Stats.Removed) + " ~" + itoa(v.Stats.Modified)
 			if v.Level != "" {
-				label += " · " + analyze.LevelName(v.Level, p.Lang)
+				label += " · " + v.Level.Label(p.Lang)
 			}
 		}
 		pt.Label = label

@@ -492,7 +492,7 @@ func testAnalyses(t *testing.T, s policywatch.Store) {
 		t.Fatal(err)
 	}
 	for _, ps := range policies {
-		want := map[int64]string{p.ID: "major", other.ID: ""}[ps.ID]
+		want := map[int64]policywatch.Level{p.ID: "major", other.ID: ""}[ps.ID]
 		if ps.LastLevel != want {
 			t.Errorf("%s: last level %q, want %q", ps.Name, ps.LastLevel, want)
 		}
