@@ -122,6 +122,24 @@ type FetchState struct {
 	HeldHash string
 }
 
+// Renderer says what made a snapshot's body.
+type Renderer string
+
+const (
+	RendererHTTP    Renderer = "http"    // the body as the server sent it
+	RendererBrowser Renderer = "browser" // the page as headless Chromium rendered it
+	RendererImport  Renderer = "import"  // a file a user imported
+)
+
+// Source says how a version came to be recorded.
+type Source string
+
+const (
+	SourceCheck     Source = "check"     // a check found the text changed
+	SourceImport    Source = "import"    // a user imported an earlier or outside copy
+	SourceReextract Source = "reextract" // a newer extractor read a stored snapshot anew
+)
+
 // Snapshot is a response body exactly as fetched (or a file as imported).
 type Snapshot struct {
 	ID          int64
@@ -131,7 +149,7 @@ type Snapshot struct {
 	HTTPStatus  int // 0 for imports
 	ContentType string
 	SHA256      string // of Body
-	Renderer    string // "http", "browser" or "import"
+	Renderer    Renderer
 	Body        []byte
 }
 
@@ -146,7 +164,7 @@ type Version struct {
 	CompareHash string // of the comparison key: equal hashes mean equal words
 	Chars       int    // characters (code points) of the normalized text
 	Extractor   string // extractor version that produced Text
-	Source      string // "check", "import" or "reextract"
+	Source      Source
 	// Technical marks a re-extraction of a stored snapshot by a newer
 	// extractor: the policy did not change.
 	Technical bool

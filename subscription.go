@@ -40,23 +40,34 @@ func (s Subscription) CoversAlert(policyID int64, platform string) bool {
 	return s.Admin && (s.PolicyID == 0 || s.PolicyID == policyID) && (s.Platform == "" || s.Platform == platform)
 }
 
-// Delivery states.
+// DeliveryStatus is where a notification stands.
+type DeliveryStatus string
+
 const (
-	DeliveryPending = "pending" // not sent yet, or being retried
-	DeliverySent    = "sent"
-	DeliveryFailed  = "failed" // gave up: a permanent error or too many attempts
+	DeliveryPending DeliveryStatus = "pending" // not sent yet, or being retried
+	DeliverySent    DeliveryStatus = "sent"
+	DeliveryFailed  DeliveryStatus = "failed" // gave up: a permanent error or too many attempts
+)
+
+// Event is what a notification announces.
+type Event string
+
+const (
+	EventChange    Event = "change"    // a new version of a policy (never a first version)
+	EventFailing   Event = "failing"   // a policy became failing (admins)
+	EventRecovered Event = "recovered" // a failing policy checked fine again (admins)
 )
 
 // Delivery is one notification to one subscription.
 type Delivery struct {
 	ID             int64
 	SubscriptionID int64
-	Event          string // change, failing, recovered
+	Event          Event
 	EventKey       string // one delivery per subscription and key (e.g. change:<version>)
 	PolicyID       int64
 	ToVersion      int64  // the new version of a change
 	Payload        []byte // the message as JSON
-	Status         string
+	Status         DeliveryStatus
 	Attempts       int
 	LastError      string
 	CreatedAt      time.Time
@@ -66,7 +77,7 @@ type Delivery struct {
 
 // DeliveryFilter narrows ListDeliveries (zero values: all), newest first.
 type DeliveryFilter struct {
-	Status         string
+	Status         DeliveryStatus
 	SubscriptionID int64
 	Limit          int // default 100
 }

@@ -257,7 +257,7 @@ func (a *app) subscriptionsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				n := map[string]int{}
+				n := map[policywatch.DeliveryStatus]int{}
 				for _, d := range ds {
 					n[d.Status]++
 				}

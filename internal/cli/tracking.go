@@ -312,7 +312,7 @@ func (a *app) versionsCommand() *cobra.Command {
 			var t table
 			t.row("ID", "CAPTURED", "CHARS", "SHA256", "SOURCE")
 			for _, v := range versions {
-				t.row(fmt.Sprint(v.ID), localTime(v.CapturedAt, a.cfg.Zone), fmt.Sprint(v.Chars), v.SHA256[:12], v.Source)
+				t.row(fmt.Sprint(v.ID), localTime(v.CapturedAt, a.cfg.Zone), fmt.Sprint(v.Chars), v.SHA256[:12], string(v.Source))
 			}
 			t.write(a.stdout)
 			return nil

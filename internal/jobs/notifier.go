@@ -98,7 +98,7 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 		if !sub.Covers(c.PolicyID, c.Platform, a.Level) {
 			continue
 		}
-		msg := notify.Message{Event: notify.EventChange, PolicyID: c.PolicyID, Policy: c.Policy, Platform: c.Platform,
+		msg := notify.Message{Event: policywatch.EventChange, PolicyID: c.PolicyID, Policy: c.Policy, Platform: c.Platform,
 			URL: c.URL, FromVersion: c.FromVersion, ToVersion: c.ToVersion, Level: a.Level, Summary: a.Summary,
 			CompareURL: n.compareURL(c.FromVersion, c.ToVersion), Lang: sub.Lang}
 		d, err := delivery(sub, msg, fmt.Sprintf("change:%d", c.ToVersion))
@@ -116,9 +116,9 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 // alert tells admin subscriptions that a policy became failing or
 // recovered.
 func (n *Notifier) alert(ctx context.Context, q *Queue, p *policywatch.Policy, o track.Outcome) {
-	event := notify.EventFailing
+	event := policywatch.EventFailing
 	if o.Recovered() {
-		event = notify.EventRecovered
+		event = policywatch.EventRecovered
 	}
 	subs, err := n.Store.ListSubscriptions(ctx)
 	if err != nil {

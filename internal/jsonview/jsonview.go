@@ -62,14 +62,14 @@ func NewListItem(p policywatch.PolicySummary) ListItem {
 
 // Version is a version without its text (`versions`).
 type Version struct {
-	ID          string `json:"id"`
-	PolicyID    string `json:"policy_id"`
-	CapturedAt  string `json:"captured_at"`
-	SHA256      string `json:"sha256"`
-	Chars       int    `json:"chars"`
-	CompareHash string `json:"compare_hash"`
-	Source      string `json:"source"`
-	Extractor   string `json:"extractor"`
+	ID          string             `json:"id"`
+	PolicyID    string             `json:"policy_id"`
+	CapturedAt  string             `json:"captured_at"`
+	SHA256      string             `json:"sha256"`
+	Chars       int                `json:"chars"`
+	CompareHash string             `json:"compare_hash"`
+	Source      policywatch.Source `json:"source"`
+	Extractor   string             `json:"extractor"`
 	// Technical marks a re-extraction of a stored snapshot: not a change.
 	Technical bool `json:"technical"`
 }
@@ -82,14 +82,14 @@ func NewVersion(v policywatch.Version) Version {
 
 // Check is the outcome of one check (`check`).
 type Check struct {
-	PolicyID   string  `json:"policy_id"`
-	Policy     string  `json:"policy"`
-	Result     string  `json:"result"`
-	VersionID  *string `json:"version_id"`
-	Error      *string `json:"error"`
-	ErrorClass *string `json:"error_class"`
-	Renderer   string  `json:"renderer,omitempty"`
-	DurationMS int64   `json:"duration_ms"`
+	PolicyID   string               `json:"policy_id"`
+	Policy     string               `json:"policy"`
+	Result     string               `json:"result"`
+	VersionID  *string              `json:"version_id"`
+	Error      *string              `json:"error"`
+	ErrorClass *string              `json:"error_class"`
+	Renderer   policywatch.Renderer `json:"renderer,omitempty"`
+	DurationMS int64                `json:"duration_ms"`
 }
 
 // Time renders a time as RFC 3339 in UTC, or null when zero.

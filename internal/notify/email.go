@@ -139,7 +139,7 @@ func (e *email) message(m Message, now time.Time) []byte {
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "quoted-printable")
 	header("X-Policywatch-Delivery", strconv.FormatInt(m.DeliveryID, 10))
-	header("X-Policywatch-Event", m.Event)
+	header("X-Policywatch-Event", string(m.Event))
 	b.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&b)
 	qp.Write([]byte(c.plain()))

@@ -18,17 +18,10 @@ import (
 	"github.com/policywatch/policywatch"
 )
 
-// Event kinds.
-const (
-	EventChange    = "change"    // a new version of a policy (never a first version)
-	EventFailing   = "failing"   // a policy became failing (admins)
-	EventRecovered = "recovered" // a failing policy checked fine again (admins)
-)
-
 // Message is one notification.
 type Message struct {
-	DeliveryID  int64  // unique per delivery; sent as header X-Policywatch-Delivery on HTTP so receivers can drop repeats
-	Event       string // one of the Event constants
+	DeliveryID  int64 // unique per delivery; sent as header X-Policywatch-Delivery on HTTP so receivers can drop repeats
+	Event       policywatch.Event
 	PolicyID    int64
 	Policy      string // policy name
 	Platform    string
@@ -46,7 +39,7 @@ type Message struct {
 // better by sending it again, hence Permanent.
 func (m Message) check() error {
 	switch m.Event {
-	case EventChange, EventFailing, EventRecovered:
+	case policywatch.EventChange, policywatch.EventFailing, policywatch.EventRecovered:
 		return nil
 	}
 	return Permanent(fmt.Errorf("notify: unknown event %q", m.Event))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch"
 )
 
 // change is the message most tests send: every field set, as a worker
@@ -13,7 +15,7 @@ import (
 func change() Message {
 	return Message{
 		DeliveryID:  77,
-		Event:       EventChange,
+		Event:       policywatch.EventChange,
 		PolicyID:    12,
 		Policy:      "隐私政策",
 		Platform:    "微信",

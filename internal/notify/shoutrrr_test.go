@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch"
 )
 
 // generic is shoutrrr's plain HTTP POST service: the only one a test can
@@ -43,7 +45,7 @@ func TestShoutrrrEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := Message{Event: EventRecovered, PolicyID: 4, Policy: "Privacy", Platform: "Acme", Lang: "en"}
+	m := Message{Event: policywatch.EventRecovered, PolicyID: 4, Policy: "Privacy", Platform: "Acme", Lang: "en"}
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}

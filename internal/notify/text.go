@@ -62,7 +62,7 @@ func compose(m Message, limit int) content {
 
 	var c content
 	switch m.Event {
-	case EventChange:
+	case policywatch.EventChange:
 		level := m.Level.Label(m.Lang)
 		c.Title = short
 		if level != "" {
@@ -78,7 +78,7 @@ func compose(m Message, limit int) content {
 		if m.Level.Rank() >= policywatch.LevelSubstantive.Rank() {
 			c.Tone = toneAlert
 		}
-	case EventFailing:
+	case policywatch.EventFailing:
 		c.Title = l.Print("notify.failing.title") + " — " + short
 		c.Lead = l.Printf("notify.failing", name)
 		if e := clip(strings.TrimSpace(m.Error), limit); e != "" {
@@ -86,7 +86,7 @@ func compose(m Message, limit int) content {
 		}
 		c.KeyLead, c.Tone = true, toneAlert
 		c.Links = []link{{l.Print("notify.source"), m.URL}}
-	case EventRecovered:
+	case policywatch.EventRecovered:
 		c.Title = l.Print("notify.recovered.title") + " — " + short
 		c.Lead = l.Printf("notify.recovered", name)
 		c.KeyLead, c.Tone = true, toneGood

@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/policywatch/policywatch"
 )
 
 func TestTexts(t *testing.T) {
-	failing := Message{Event: EventFailing, PolicyID: 3, Policy: "隐私政策", Platform: "微信",
+	failing := Message{Event: policywatch.EventFailing, PolicyID: 3, Policy: "隐私政策", Platform: "微信",
 		URL: "https://weixin.example/privacy", Error: "HTTP 503 Service Unavailable"}
 	recovered := failing
-	recovered.Event, recovered.Error = EventRecovered, ""
+	recovered.Event, recovered.Error = policywatch.EventRecovered, ""
 	en := change()
 	en.Lang = "en"
 	noName := change()

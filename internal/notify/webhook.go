@@ -132,7 +132,7 @@ func (w *webhook) Send(ctx context.Context, m Message) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", w.opt.UserAgent)
 	req.Header.Set("X-Policywatch-Delivery", strconv.FormatInt(m.DeliveryID, 10))
-	req.Header.Set("X-Policywatch-Event", m.Event)
+	req.Header.Set("X-Policywatch-Event", string(m.Event))
 	resp, err := w.opt.HTTPClient.Do(req)
 	if err != nil {
 		// *url.Error repeats the URL, and robot URLs carry their token.
@@ -207,7 +207,7 @@ type jsonMessage struct {
 	Level       policywatch.Level `json:"level"`
 	Summary     string            `json:"summary"`
 	CompareURL  string            `json:"compare_url"`
-	Event       string            `json:"event"`
+	Event       policywatch.Event `json:"event"`
 	Error       string            `json:"error,omitempty"`
 }
 
@@ -224,7 +224,7 @@ func jsonBody(m Message, _ string, _ time.Time) (any, url.Values) {
 		CompareURL:  m.CompareURL,
 		Event:       m.Event,
 	}
-	if m.Event == EventFailing {
+	if m.Event == policywatch.EventFailing {
 		j.Error = m.Error
 	}
 	return j, nil

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch"
 )
 
 // recorder is a webhook receiver that keeps what it was sent and answers
@@ -112,7 +114,7 @@ func TestJSONContract(t *testing.T) {
 
 func TestJSONFailingCarriesError(t *testing.T) {
 	srv := newRecorder(t, http.StatusOK, "thanks")
-	m := Message{DeliveryID: 5, Event: EventFailing, PolicyID: 3, Policy: "Privacy", Platform: "Acme",
+	m := Message{DeliveryID: 5, Event: policywatch.EventFailing, PolicyID: 3, Policy: "Privacy", Platform: "Acme",
 		URL: "https://acme.example/privacy", Error: "HTTP 503"}
 	s, err := New(KindWebhook, srv.URL, "json", Options{UserAgent: "policywatch/1.2"})
 	if err != nil {

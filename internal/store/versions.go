@@ -63,7 +63,7 @@ func insertVersion(ctx context.Context, tx handle, snap *policywatch.Snapshot, v
 		v.SnapshotID = snap.ID
 	}
 	// Only a change a check found is news; a back-fill is history.
-	announce := existing > 0 && v.Source == "check"
+	announce := existing > 0 && v.Source == policywatch.SourceCheck
 	if err := storeVersion(ctx, tx, v, announce); err != nil {
 		return "", err
 	}
@@ -84,7 +84,7 @@ func storeVersion(ctx context.Context, tx handle, v *policywatch.Version, announ
 }
 
 func (s *Store) RecordReextraction(ctx context.Context, v *policywatch.Version) (bool, error) {
-	v.Technical, v.Source = true, "reextract"
+	v.Technical, v.Source = true, policywatch.SourceReextract
 	stored := false
 	err := s.write(ctx, func(tx handle) error {
 		if err := lockPolicy(ctx, tx, v.PolicyID); err != nil {

@@ -45,7 +45,7 @@ func (c *Checker) Import(ctx context.Context, req ImportRequest) (ImportOutcome,
 		return ImportOutcome{}, err
 	}
 	v, _, key := newVersion(res.Text, req.CapturedAt)
-	v.Source = "import"
+	v.Source = policywatch.SourceImport
 	if n := utf8.RuneCountInString(key); n < c.opt.MinChars {
 		return ImportOutcome{}, policywatch.Errorf(policywatch.ErrEmpty,
 			"%s has only %d characters of text, fewer than the %d a policy needs", req.FileName, n, c.opt.MinChars)
@@ -71,7 +71,7 @@ func (c *Checker) Import(ctx context.Context, req ImportRequest) (ImportOutcome,
 	snap := &policywatch.Snapshot{
 		PolicyID: p.ID, URL: filepath.Base(req.FileName), FetchedAt: req.CapturedAt,
 		ContentType: contentTypeOf(res.Format), SHA256: normalize.Hash(string(req.Body)),
-		Renderer: "import", Body: req.Body,
+		Renderer: policywatch.RendererImport, Body: req.Body,
 	}
 	if out.Result, err = c.store.ImportVersion(ctx, snap, v); err != nil {
 		return out, err

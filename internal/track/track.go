@@ -90,7 +90,7 @@ type Outcome struct {
 	VersionID  int64
 	ErrorClass policywatch.ErrorClass
 	Error      string
-	Renderer   string // "http" or "browser"
+	Renderer   policywatch.Renderer
 	Duration   time.Duration
 	// The policy's status before and after the check: failing → active is
 	// a recovery, active → failing needs an admin's attention.
@@ -143,7 +143,7 @@ func (c *Checker) CheckMany(ctx context.Context, ids []int64, concurrency int, p
 // Check checks one policy now and records the outcome.
 func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 	o := c.check(ctx, policyID)
-	metrics.ObserveCheck(string(o.Result), string(o.ErrorClass), o.Renderer, o.Duration)
+	metrics.ObserveCheck(string(o.Result), string(o.ErrorClass), string(o.Renderer), o.Duration)
 	return o
 }
 
@@ -214,8 +214,8 @@ type run struct {
 	c        *Checker
 	p        *policywatch.Policy
 	start    time.Time
-	status   int    // HTTP status seen, for the record
-	renderer string // how the page was obtained
+	status   int                  // HTTP status seen, for the record
+	renderer policywatch.Renderer // how the page was obtained
 	// heldState is saved even when the check fails: it remembers a
 	// suspiciously short text so that the next check can confirm it.
 	heldState *policywatch.FetchState
@@ -226,7 +226,7 @@ type document struct {
 	url, contentType, sha256 string
 	body                     []byte
 	status                   int
-	renderer                 string
+	renderer                 policywatch.Renderer
 	validators               policywatch.FetchState // ETag and Last-Modified to remember
 }
 
@@ -256,7 +256,7 @@ func (r *run) do(ctx context.Context) (*policywatch.CheckRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.p.Render == policywatch.RenderAuto && res.LooksScriptRendered() && doc.renderer == "http" {
+	if r.p.Render == policywatch.RenderAuto && res.LooksScriptRendered() && doc.renderer == policywatch.RendererHTTP {
 		shell := res
 		if doc, err = r.render(ctx); err != nil {
 			// A bot check served to plain HTTP is what to report when
@@ -282,7 +282,7 @@ func (r *run) do(ctx context.Context) (*policywatch.CheckRecord, error) {
 	}
 
 	next := policywatch.FetchState{ETag: doc.validators.ETag, LastModified: doc.validators.LastModified, RawSHA256: doc.sha256}
-	if doc.renderer == "browser" {
+	if doc.renderer == policywatch.RendererBrowser {
 		// The validators and bytes of a script shell say nothing about
 		// the text the browser rendered: always look again.
 		next = policywatch.FetchState{}
@@ -337,7 +337,7 @@ func (r *run) fetch(ctx context.Context, state policywatch.FetchState) (*documen
 		doc, err := r.render(ctx)
 		return doc, false, err
 	}
-	r.renderer = "http"
+	r.renderer = policywatch.RendererHTTP
 	resp, err := r.c.fetcher.Fetch(ctx, fetch.Request{URL: r.p.URL, ETag: state.ETag, LastModified: state.LastModified})
 	if err != nil {
 		return nil, false, err
@@ -345,7 +345,7 @@ func (r *run) fetch(ctx context.Context, state policywatch.FetchState) (*documen
 	r.status = resp.Status
 	doc := &document{
 		url: resp.URL, contentType: resp.ContentType, body: resp.Body, sha256: resp.SHA256,
-		status: resp.Status, renderer: "http",
+		status: resp.Status, renderer: policywatch.RendererHTTP,
 		validators: policywatch.FetchState{ETag: resp.ETag, LastModified: resp.LastModified},
 	}
 	return doc, resp.NotModified, nil
@@ -353,7 +353,7 @@ func (r *run) fetch(ctx context.Context, state policywatch.FetchState) (*documen
 
 // render gets the page from the headless browser.
 func (r *run) render(ctx context.Context) (*document, error) {
-	r.renderer = "browser"
+	r.renderer = policywatch.RendererBrowser
 	if r.c.browser == nil {
 		return nil, policywatch.Errorf(policywatch.ErrRender, "this page needs a browser to render, and none is configured")
 	}
@@ -364,7 +364,7 @@ func (r *run) render(ctx context.Context) (*document, error) {
 	r.status = page.Status
 	return &document{
 		url: page.URL, contentType: "text/html; charset=utf-8", body: []byte(page.HTML),
-		status: page.Status, renderer: "browser",
+		status: page.Status, renderer: policywatch.RendererBrowser,
 	}, nil
 }
 
@@ -387,6 +387,6 @@ func newVersion(text string, at time.Time) (v *policywatch.Version, norm, key st
 		CompareHash: normalize.Hash(key),
 		Chars:       utf8.RuneCountInString(norm),
 		Extractor:   extract.Version,
-		Source:      "check",
+		Source:      policywatch.SourceCheck,
 	}, norm, key
 }
