@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Regexp is a *regexp.Regexp compiled on first use. The methods are those
@@ -20,19 +21,21 @@ import (
 type Regexp struct {
 	str  string
 	once sync.Once
-	rx   *regexp.Regexp
+	rx   atomic.Pointer[regexp.Regexp]
 }
 
 // Re compiles the pattern if it is not yet compiled and returns it. It
 // panics if the pattern does not compile, as regexp.MustCompile does.
 func (r *Regexp) Re() *regexp.Regexp {
+	if rx := r.rx.Load(); rx != nil {
+		return rx // compiled: one load, the cost of every call after the first
+	}
 	r.once.Do(r.build)
-	return r.rx
+	return r.rx.Load()
 }
 
 func (r *Regexp) build() {
-	r.rx = regexp.MustCompile(r.str)
-	r.str = ""
+	r.rx.Store(regexp.MustCompile(r.str))
 }
 
 var inTest = len(os.Args) > 0 && strings.HasSuffix(strings.TrimSuffix(os.Args[0], ".exe"), ".test")

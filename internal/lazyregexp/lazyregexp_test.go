@@ -7,7 +7,7 @@ import (
 
 func TestLazy(t *testing.T) {
 	r := &Regexp{str: `(\d+)-(?P<b>\d+)`} // not compiled yet, as outside tests
-	if r.rx != nil {
+	if r.rx.Load() != nil {
 		t.Fatal("compiled before use")
 	}
 	want := regexp.MustCompile(`(\d+)-(?P<b>\d+)`)
