@@ -235,6 +235,34 @@ func TestAtomFeeds(t *testing.T) {
 	}
 }
 
+// TestAtomFeedsHaveAuthor: Atom (RFC 4287, 4.1.1) requires an author of
+// the feed unless every entry has one; every feed, in both languages, even
+// an empty one, names policywatch at feed level.
+func TestAtomFeedsHaveAuthor(t *testing.T) {
+	f := newFixture(t, Options{})
+	v, _ := f.store.FindVersion(context.Background(), f.zeekrTo)
+	for _, path := range []string{"/feed.atom", "/feed.atom?lang=en",
+		"/platforms/" + url.PathEscape("极氪") + "/feed.atom", "/platforms/nobody/feed.atom?lang=en",
+		fmt.Sprintf("/policies/%d/feed.atom", v.PolicyID)} {
+		code, _, body := f.get(path)
+		var feed struct {
+			Author struct {
+				Name string `xml:"name"`
+			} `xml:"author"`
+		}
+		if err := xml.Unmarshal([]byte(body), &feed); code != 200 || err != nil {
+			t.Fatalf("%s: %d %v", path, code, err)
+		}
+		want := "政策观察"
+		if strings.Contains(path, "lang=en") {
+			want = "policywatch"
+		}
+		if feed.Author.Name != want {
+			t.Errorf("%s: feed author %q, want %q", path, feed.Author.Name, want)
+		}
+	}
+}
+
 func TestMetricsAndHealth(t *testing.T) {
 	f := newFixture(t, Options{})
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

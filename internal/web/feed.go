@@ -58,7 +58,10 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, p *page, f policyw
 		Title:       "policywatch · " + title,
 		Link:        &feeds.Link{Href: base + home},
 		Description: p.T("feed.description"),
-		Updated:     time.Unix(0, 0).UTC(),
+		// Atom requires an author for the feed or for every entry; the
+		// changes are reported by policywatch, not by their publishers.
+		Author:  &feeds.Author{Name: p.T("app.name")},
+		Updated: time.Unix(0, 0).UTC(),
 	}
 	for _, c := range changes {
 		item := s.feedItem(r, p, base, c)
