@@ -66,10 +66,20 @@ type Reason struct {
 	To    string `json:"to,omitempty"`    // after (12)
 }
 
+// ChangeKind says what a change did to its lines, as the contract names it.
+type ChangeKind string
+
+const (
+	Added    ChangeKind = "added"
+	Removed  ChangeKind = "removed"
+	Modified ChangeKind = "modified"
+	Moved    ChangeKind = "moved"
+)
+
 // Change is one block of consecutive changed lines.
 type Change struct {
-	ID          int               `json:"id"`   // 1-based, in the report's order: substantive first, by level
-	Kind        string            `json:"kind"` // added, removed, modified, moved
+	ID          int               `json:"id"` // 1-based, in the report's order: substantive first, by level
+	Kind        ChangeKind        `json:"kind"`
 	OldLine     *int              `json:"old_line"`
 	NewLine     *int              `json:"new_line"`
 	OldText     string            `json:"old_text"`

@@ -42,7 +42,13 @@ func hasReason(c Change, prefix string) bool {
 	return false
 }
 
-func hasFact(fs []facts.Fact, typ, value string) bool {
+// typedFact is a fact a case expects: its type and value.
+type typedFact struct {
+	typ   facts.Type
+	value string
+}
+
+func hasFact(fs []facts.Fact, typ facts.Type, value string) bool {
 	for _, f := range fs {
 		if f.Type == typ && (value == "" || f.Value == value || f.Canonical == value) {
 			return true
@@ -65,8 +71,8 @@ func TestEditKinds(t *testing.T) {
 		editorial  string // editorial reason of the one change, if editorial
 		direction  string // of the one change, if checked
 		reason     string // a reason prefix the change must give
-		addedFact  [2]string
-		removedFct [2]string
+		addedFact  typedFact
+		removedFct typedFact
 	}{
 		{name: "full-width punctuation only", base: keep,
 			old: "来保护您的隐私，同时", new: "来保护您的隐私,同时", level: policywatch.LevelNone},
@@ -74,17 +80,17 @@ func TestEditKinds(t *testing.T) {
 			old: "管理所有数据。当您访问", new: "管理所有数据。\n当您访问", level: policywatch.LevelEditorial, editorial: "none"},
 		{name: "date updated", base: keep,
 			old: "更新日期：2022 年 08 月 01 日", new: "更新日期：2023 年 03 月 15 日", level: policywatch.LevelEditorial, editorial: "dates",
-			addedFact: [2]string{facts.DateUpdated, "2023年03月15日"}},
+			addedFact: typedFact{facts.DateUpdated, "2023年03月15日"}},
 		{name: "list renumbered", base: keep,
 			old: "1.13 若您使用创作中心", new: "1.14 若您使用创作中心", level: policywatch.LevelEditorial, editorial: "renumbering"},
 		{name: "typo fixed", base: keep,
 			old: "屏幕分表率", new: "屏幕分辨率", level: policywatch.LevelEditorial, editorial: "typo"},
 		{name: "new sensitive information", base: keep,
 			old: "屏幕分表率、设备环境", new: "屏幕分表率、人脸识别特征、设备环境", level: policywatch.LevelMajor, direction: Widens,
-			reason: "sensitive_pi_added", addedFact: [2]string{facts.PI, "人脸识别特征"}},
+			reason: "sensitive_pi_added", addedFact: typedFact{facts.PI, "人脸识别特征"}},
 		{name: "new third party", base: keep,
 			old: "小米科技有限责任公司等", new: "小米科技有限责任公司、北京字节跳动科技有限公司等", level: policywatch.LevelSubstantive, direction: Widens,
-			reason: "third_party_added", addedFact: [2]string{facts.ThirdParty, "北京字节跳动科技有限公司"}},
+			reason: "third_party_added", addedFact: typedFact{facts.ThirdParty, "北京字节跳动科技有限公司"}},
 		// The only way to close the account goes; the clause still speaks
 		// of 账号注销, but gives no way to ask for it.
 		{name: "account deletion's only way removed", base: xinyue,
@@ -95,18 +101,18 @@ func TestEditKinds(t *testing.T) {
 			level: policywatch.LevelMajor, direction: Widens, reason: "cross_border_added"},
 		{name: "minors' age lowered", base: keep,
 			old: "若您是未满 14 周岁的儿童", new: "若您是未满 12 周岁的儿童", level: policywatch.LevelMajor,
-			reason: "minor_age_lowered", addedFact: [2]string{facts.MinorAge, "12"}},
+			reason: "minor_age_lowered", addedFact: typedFact{facts.MinorAge, "12"}},
 		{name: "sharing clause removed", base: keep,
 			old: marketing, new: "", level: policywatch.LevelMinor, direction: Narrows,
-			removedFct: [2]string{facts.PI, "银行账号"}},
+			removedFct: typedFact{facts.PI, "银行账号"}},
 		{name: "retention limit added", base: keep,
 			old: "在合理必要期限内存储您个人信息。", new: "在合理必要期限内存储您个人信息，最长不超过五年。", level: policywatch.LevelSubstantive,
-			addedFact: [2]string{facts.Retention, "五年"}},
+			addedFact: typedFact{facts.Retention, "五年"}},
 		{name: "negation dropped", base: keep,
 			old: "Keep App 不会主动共享", new: "Keep App 会主动共享", level: policywatch.LevelSubstantive, direction: Widens},
 		{name: "permission added", base: keep,
 			old: "访问您的设备麦克风和录音相关权限", new: "访问您的设备麦克风、通讯录和录音相关权限", level: policywatch.LevelMajor, direction: Widens,
-			addedFact: [2]string{facts.Permission, "通讯录"}},
+			addedFact: typedFact{facts.Permission, "通讯录"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,10 +145,10 @@ func TestEditKinds(t *testing.T) {
 			if tc.reason != "" && !hasReason(c, tc.reason) {
 				t.Errorf("reasons %v, want %s", c.Reasons, tc.reason)
 			}
-			if tc.addedFact[0] != "" && !hasFact(c.Facts.Added, tc.addedFact[0], tc.addedFact[1]) {
+			if tc.addedFact.typ != "" && !hasFact(c.Facts.Added, tc.addedFact.typ, tc.addedFact.value) {
 				t.Errorf("facts added %+v, want %v", c.Facts.Added, tc.addedFact)
 			}
-			if tc.removedFct[0] != "" && !hasFact(c.Facts.Removed, tc.removedFct[0], tc.removedFct[1]) {
+			if tc.removedFct.typ != "" && !hasFact(c.Facts.Removed, tc.removedFct.typ, tc.removedFct.value) {
 				t.Errorf("facts removed %+v, want %v", c.Facts.Removed, tc.removedFct)
 			}
 			if c.Impact == "" || len(c.Categories) == 0 && c.Substantive {

@@ -352,7 +352,7 @@ func findKey(fs []facts.Fact, key string) (facts.Fact, bool) {
 	return facts.Fact{}, false
 }
 
-func kindOf(rows []textdiff.Row) string {
+func kindOf(rows []textdiff.Row) ChangeKind {
 	ins, del, mov, n := 0, 0, 0, 0
 	for _, r := range rows {
 		if r.Formatting || !r.Changed() {
@@ -370,13 +370,13 @@ func kindOf(rows []textdiff.Row) string {
 	}
 	switch n {
 	case ins:
-		return "added"
+		return Added
 	case del:
-		return "removed"
+		return Removed
 	case mov:
-		return "moved"
+		return Moved
 	}
-	return "modified"
+	return Modified
 }
 
 // categories classifies the block's changed lines in their context: the new

@@ -23,12 +23,14 @@ import (
 type expectation struct {
 	EditorialOnly bool                `json:"editorial_only"`
 	LevelIn       []policywatch.Level `json:"level_in"`
-	FactsAdded    []struct {
-		Type, Contains string
-	} `json:"facts_added"`
-	FactsRemoved []struct {
-		Type, Contains string
-	} `json:"facts_removed"`
+	FactsAdded    []expectedFact      `json:"facts_added"`
+	FactsRemoved  []expectedFact      `json:"facts_removed"`
+}
+
+// expectedFact is an annotated fact: its type and words it contains.
+type expectedFact struct {
+	Type     facts.Type
+	Contains string
 }
 
 type history struct {
@@ -75,7 +77,7 @@ var scoreStrip = regexp.MustCompile("[\\s*#>_`]+")
 func scoreForm(s string) string { return scoreStrip.ReplaceAllString(norm.NFKC.String(s), "") }
 
 // checked are the fact types whose precision the scorer checks.
-var checked = map[string]bool{facts.PI: true, facts.Permission: true, facts.ThirdParty: true, facts.SDK: true, facts.Right: true, facts.Operator: true}
+var checked = map[facts.Type]bool{facts.PI: true, facts.Permission: true, facts.ThirdParty: true, facts.SDK: true, facts.Right: true, facts.Operator: true}
 
 // TestHistories measures the analysis on the development set as
 // ../shared/histories/score.py does and holds it to the issue's targets:
@@ -107,12 +109,12 @@ func TestHistories(t *testing.T) {
 			}
 		}
 		for _, side := range []struct {
-			want  []struct{ Type, Contains string }
+			want  []expectedFact
 			got   []facts.Fact
 			other string
 		}{{h.expect.FactsAdded, r.Facts.Added, h.old}, {h.expect.FactsRemoved, r.Facts.Removed, h.new}} {
 			for _, w := range side.want {
-				if strings.HasPrefix(w.Type, "date_") {
+				if strings.HasPrefix(string(w.Type), "date_") {
 					continue
 				}
 				all++

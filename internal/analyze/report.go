@@ -36,10 +36,12 @@ func (w words) sentences(parts []string) string {
 }
 
 // FactTypeName is a fact type in words.
-func FactTypeName(typ, lang string) string { return wordsFor(lang).t("fact." + typ) }
+func FactTypeName(typ facts.Type, lang string) string { return wordsFor(lang).t("fact." + string(typ)) }
 
 // KindWord is the change's kind in words.
-func (c Change) KindWord(lang string) string { return wordsFor(lang).t("change.kind." + c.Kind) }
+func (c Change) KindWord(lang string) string {
+	return wordsFor(lang).t("change.kind." + string(c.Kind))
+}
 
 // EditorialName is why an editorial change is editorial, in words.
 func (c Change) EditorialName(lang string) string {
@@ -561,7 +563,7 @@ var editOrder = map[string]int{EditDates: 0, EditEmphasis: 1, EditPronoun: 2, Ed
 // datesLine says which dates changed from what to what.
 func (w words) datesLine(r *Report, e EditorialEdit) string {
 	var parts []string
-	for _, typ := range []string{facts.DateUpdated, facts.DateEffective} {
+	for _, typ := range []facts.Type{facts.DateUpdated, facts.DateEffective} {
 		var from, to string
 		for _, f := range r.Facts.Removed {
 			if f.Type == typ && from == "" {
@@ -575,9 +577,9 @@ func (w words) datesLine(r *Report, e EditorialEdit) string {
 		}
 		switch {
 		case from != "" && to != "":
-			parts = append(parts, w.t("edit.dates.changed", w.t("fact."+typ), from, to))
+			parts = append(parts, w.t("edit.dates.changed", w.t("fact."+string(typ)), from, to))
 		case to != "":
-			parts = append(parts, w.t("edit.dates.added", w.t("fact."+typ), to))
+			parts = append(parts, w.t("edit.dates.added", w.t("fact."+string(typ)), to))
 		}
 	}
 	if len(parts) == 0 {
@@ -636,11 +638,11 @@ func (c Change) Description(lang string) []Piece {
 			kinds = append(kinds, w.t("describe.count", w.t("edit."+e.Kind), e.Count))
 		}
 		out = append(out, Piece{Text: w.t("describe.editorial", w.list(kinds))})
-	case c.Kind == "moved":
+	case c.Kind == Moved:
 		out = append(out, Piece{Text: w.t("describe.moved", w.q(quote(readable(c.NewText), 60)), deref(c.OldLine), deref(c.NewLine))})
-	case c.Kind == "added":
+	case c.Kind == Added:
 		out = append(out, w.clausePieces(Clause{New: readable(c.NewText)}, strong)...)
-	case c.Kind == "removed":
+	case c.Kind == Removed:
 		out = append(out, w.clausePieces(Clause{Old: readable(c.OldText)}, strong)...)
 	default:
 		const shown = 3

@@ -53,7 +53,7 @@ const processingThreshold = 0.5
 func (a *analysis) judge(c *Change) {
 	c.Direction = Neutral
 	if kinds, ok := a.canon.editorialKinds(c.OldText, c.NewText); ok {
-		if c.Kind == "moved" {
+		if c.Kind == Moved {
 			kinds = append([]string{EditMoved}, kinds...)
 		}
 		a.editorial(c, kinds)
@@ -175,7 +175,7 @@ func (v *verdict) direction() string {
 }
 
 // widening fact types: adding one extends processing; removing one reduces it.
-var widening = map[string]bool{facts.PI: true, facts.ThirdParty: true, facts.SDK: true, facts.Permission: true}
+var widening = map[facts.Type]bool{facts.PI: true, facts.ThirdParty: true, facts.SDK: true, facts.Permission: true}
 
 // level applies the rules to a substantive change.
 func (a *analysis) level(c *Change) (policywatch.Level, string, []Reason) {
@@ -221,7 +221,7 @@ func counted(fs []facts.Fact) []facts.Fact {
 	return out
 }
 
-func isContact(t string) bool {
+func isContact(t facts.Type) bool {
 	return t == facts.ContactPhone || t == facts.ContactEmail || t == facts.ContactAddress
 }
 
@@ -239,7 +239,7 @@ func (a *analysis) ruleAdded(c *Change, f facts.Fact, replaced map[string]bool, 
 		v.raise(policywatch.LevelMinor, Reason{Code: "pi_mentioned", Value: f.Value})
 	case widening[f.Type]:
 		v.widen++
-		v.raise(policywatch.LevelSubstantive, Reason{Code: f.Type + "_added", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: string(f.Type) + "_added", Value: f.Value})
 	case f.Type == facts.Operator:
 		v.raise(policywatch.LevelSubstantive, Reason{Code: "operator_changed", Value: f.Value})
 	case f.Type == facts.Right:
@@ -282,12 +282,12 @@ func (a *analysis) ruleRemoved(c *Change, f facts.Fact, replaced map[string]bool
 	case replaced[f.Key()]:
 	case widening[f.Type]:
 		v.narrow++
-		v.raise(policywatch.LevelMinor, Reason{Code: f.Type + "_removed", Value: f.Value})
+		v.raise(policywatch.LevelMinor, Reason{Code: string(f.Type) + "_removed", Value: f.Value})
 	case f.Type == facts.CrossBorder && f.Stated == "present":
 		v.narrow++
 		v.raise(policywatch.LevelSubstantive, Reason{Code: "cross_border_changed", Value: f.Value})
 	case f.Type == facts.Retention || f.Type == facts.StorageLocation || f.Type == facts.CrossBorder:
-		v.raise(policywatch.LevelSubstantive, Reason{Code: f.Type + "_changed", Value: f.Value})
+		v.raise(policywatch.LevelSubstantive, Reason{Code: string(f.Type) + "_changed", Value: f.Value})
 	case isContact(f.Type):
 		v.raise(policywatch.LevelMinor, Reason{Code: "contact_changed", Value: f.Value})
 	}
@@ -362,7 +362,7 @@ func (a *analysis) ruleResponseTime(f facts.Fact, v *verdict) {
 
 // longerThanBefore compares a period with the longest of its type the old
 // version gave; from is that one's wording.
-func longerThanBefore(old []facts.Fact, f facts.Fact, typ string) (from string, longer bool) {
+func longerThanBefore(old []facts.Fact, f facts.Fact, typ facts.Type) (from string, longer bool) {
 	days, ok := facts.WorkingDays(f.Period())
 	if !ok {
 		return "", false

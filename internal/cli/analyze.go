@@ -106,7 +106,7 @@ dates, each in the policy's own wording with its line.`,
 				if f.Stated != "" {
 					value += " (" + f.Stated + ")"
 				}
-				t.row(strconv.Itoa(f.Line), f.Type, value)
+				t.row(strconv.Itoa(f.Line), string(f.Type), value)
 			}
 			t.write(a.stdout)
 			return nil

@@ -11,6 +11,7 @@
 package facts
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -18,29 +19,32 @@ import (
 	"github.com/policywatch/policywatch/internal/normalize"
 )
 
+// Type is what kind of thing a fact is, as the contract names it.
+type Type string
+
 // Fact types, as the contract names them.
 const (
-	Operator        = "operator"
-	ThirdParty      = "third_party"
-	SDK             = "sdk"
-	PI              = "pi"
-	Permission      = "permission"
-	Right           = "right"
-	Retention       = "retention"
-	StorageLocation = "storage_location"
-	CrossBorder     = "cross_border"
-	MinorAge        = "minor_age"
-	ContactPhone    = "contact_phone"
-	ContactEmail    = "contact_email"
-	ContactAddress  = "contact_address"
-	ResponseTime    = "response_time"
-	DateUpdated     = "date_updated"
-	DateEffective   = "date_effective"
+	Operator        Type = "operator"
+	ThirdParty      Type = "third_party"
+	SDK             Type = "sdk"
+	PI              Type = "pi"
+	Permission      Type = "permission"
+	Right           Type = "right"
+	Retention       Type = "retention"
+	StorageLocation Type = "storage_location"
+	CrossBorder     Type = "cross_border"
+	MinorAge        Type = "minor_age"
+	ContactPhone    Type = "contact_phone"
+	ContactEmail    Type = "contact_email"
+	ContactAddress  Type = "contact_address"
+	ResponseTime    Type = "response_time"
+	DateUpdated     Type = "date_updated"
+	DateEffective   Type = "date_effective"
 )
 
 // Fact is one thing a policy states.
 type Fact struct {
-	Type      string `json:"type"`
+	Type      Type   `json:"type"`
 	Value     string `json:"value"`               // the policy's own wording (or the right's name)
 	Canonical string `json:"canonical,omitempty"` // the concept the wording names: 身份证件号码 for 身份证号
 	Sensitive *bool  `json:"sensitive,omitempty"` // personal information: sensitive per GB/T 35273 App. B / PIPL 28
@@ -78,7 +82,7 @@ func (f Fact) IsSensitive() bool { return f.Sensitive != nil && *f.Sensitive }
 // same fact when type and canonical value agree (and, for cross-border
 // transfer, the stated status and destination).
 func (f Fact) Key() string {
-	k := f.Type + "\x00" + canonicalValue(f)
+	k := string(f.Type) + "\x00" + canonicalValue(f)
 	if f.Type == CrossBorder {
 		k += "\x00" + f.Stated + "\x00" + f.Destination
 	}
@@ -247,7 +251,7 @@ func sortFacts(fs []Fact) {
 	})
 }
 
-var typeOrder = map[string]int{Operator: 0, ThirdParty: 1, SDK: 2, PI: 3, Permission: 4, Right: 5, Retention: 6,
+var typeOrder = map[Type]int{Operator: 0, ThirdParty: 1, SDK: 2, PI: 3, Permission: 4, Right: 5, Retention: 6,
 	StorageLocation: 7, CrossBorder: 8, MinorAge: 9, ContactPhone: 10, ContactEmail: 11, ContactAddress: 12,
 	ResponseTime: 13, DateUpdated: 14, DateEffective: 15}
 
@@ -257,7 +261,7 @@ func merge(dst *Fact, src Fact) {
 	dst.PI = orStrings(dst.PI, src.PI)
 	dst.Role = orString(dst.Role, src.Role)
 	for _, w := range src.Ways {
-		if !containsString(dst.Ways, w) {
+		if !slices.Contains(dst.Ways, w) {
 			dst.Ways = append(dst.Ways, w)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // find returns the facts of a type with the given value.
-func find(fs []Fact, typ, value string) []Fact {
+func find(fs []Fact, typ Type, value string) []Fact {
 	var out []Fact
 	for _, f := range fs {
 		if f.Type == typ && (f.Value == value || (value != "" && f.Canonical == value)) {
@@ -21,7 +21,7 @@ func find(fs []Fact, typ, value string) []Fact {
 	return out
 }
 
-func values(fs []Fact, typ string) []string {
+func values(fs []Fact, typ Type) []string {
 	var out []string
 	for _, f := range fs {
 		if f.Type == typ {
@@ -31,7 +31,7 @@ func values(fs []Fact, typ string) []string {
 	return out
 }
 
-func expect(t *testing.T, fs []Fact, typ, value string) Fact {
+func expect(t *testing.T, fs []Fact, typ Type, value string) Fact {
 	t.Helper()
 	got := find(fs, typ, value)
 	if len(got) == 0 {
@@ -249,8 +249,10 @@ func BenchmarkExtract(b *testing.B) {
 
 func TestStatements(t *testing.T) {
 	cases := []struct {
-		text, typ, value, stated string
-		absent                   bool
+		text          string
+		typ           Type
+		value, stated string
+		absent        bool
 	}{
 		{text: "我们在合理必要期限内存储您的个人信息，最长不超过五年。", typ: Retention, value: "五年"},
 		{text: "日志信息保存期限为6个月。", typ: Retention, value: "6个月"},

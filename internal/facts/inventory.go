@@ -166,7 +166,7 @@ func Terms(text string) [][2]int {
 			out = append(out, [2]int{i, i + len(name)})
 		}
 	}
-	for _, typ := range []string{PI, Permission, ThirdParty} {
+	for _, typ := range []Type{PI, Permission, ThirdParty} {
 		for _, m := range vocab().matchers[typ].find(text) {
 			out = append(out, [2]int{m.start, m.end})
 		}

@@ -1,11 +1,13 @@
 package facts
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/policywatch/policywatch/internal/lazyregexp"
+	"github.com/policywatch/policywatch/internal/runes"
 )
 
 // orgPattern finds organisation names: a run of name characters ending in
@@ -56,7 +58,7 @@ func findOrgs(line string) []string {
 	var out []string
 	for _, w := range orgWindows(line) {
 		for _, m := range orgPattern.FindAllString(w, -1) {
-			if name := cleanOrg(m); name != "" && !containsString(out, name) {
+			if name := cleanOrg(m); name != "" && !slices.Contains(out, name) {
 				out = append(out, name)
 			}
 		}
@@ -231,34 +233,15 @@ func organisations(d *doc, op *Fact) []Fact {
 func roleIn(sentence string) string {
 	var found []string
 	for _, r := range roles {
-		if strings.Contains(sentence, r.word) && !containsString(found, r.role) {
+		if strings.Contains(sentence, r.word) && !slices.Contains(found, r.role) {
 			found = append(found, r.role)
 		}
 	}
 	return strings.Join(found, "、")
 }
 
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
 // clip shortens context to keep reports readable.
-func clip(s string) string {
-	s = strings.TrimSpace(s)
-	n := 0
-	for i := range s {
-		if n == 160 {
-			return s[:i] + "…"
-		}
-		n++
-	}
-	return s
-}
+func clip(s string) string { return runes.Clip(strings.TrimSpace(s), 160) }
 
 // sharingVerb marks a sentence that gives information to someone.
 var sharingVerb = lazyregexp.New(`提供|共享|披露|报送|提交|转交|告知|通报|移交|查询|核验|比对|协助|(?i:\b(disclose|share|provide|transfer|report|comply|respond to|request)\w*)`)

@@ -108,7 +108,7 @@ func personalInformation(d *doc) []Fact {
 
 // eachUnnegated calls fn for each concept of a type that a sentence names
 // outside the scope of a negation.
-func (d *doc) eachUnnegated(typ string, fn func(s *Sentence, mt match)) {
+func (d *doc) eachUnnegated(typ Type, fn func(s *Sentence, mt match)) {
 	m := vocab().matchers[typ]
 	for i := range d.Sentences {
 		s := &d.Sentences[i]
@@ -306,7 +306,7 @@ func namedPermission(name string) *Concept {
 }
 
 // lookup finds the concept of a type whose surface is exactly s.
-func lookup(typ, s string) *Concept {
+func lookup(typ Type, s string) *Concept {
 	key := matchForm(s)
 	for _, c := range vocab().concepts[typ] {
 		for _, w := range c.Surfaces {
@@ -319,7 +319,7 @@ func lookup(typ, s string) *Concept {
 }
 
 // Lookup is the concept of a type that s names, if the vocabulary has it.
-func Lookup(typ, s string) *Concept { return lookup(typ, s) }
+func Lookup(typ Type, s string) *Concept { return lookup(typ, s) }
 
 // defines reports a sentence on a line that defines terms: the examples
 // of a definition ("个人敏感信息：指…。包括身份证件号码…") are not

@@ -2,6 +2,7 @@ package facts
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,7 +80,7 @@ func (d *doc) waysAfter(i int) []string {
 
 func appendNew(xs []string, ys ...string) []string {
 	for _, y := range ys {
-		if !containsString(xs, y) {
+		if !slices.Contains(xs, y) {
 			xs = append(xs, y)
 		}
 	}
@@ -103,7 +104,7 @@ var (
 func waysIn(s string) []string {
 	var out []string
 	add := func(w string) {
-		if w != "" && !containsString(out, w) {
+		if w != "" && !slices.Contains(out, w) {
 			out = append(out, w)
 		}
 	}
@@ -212,7 +213,7 @@ var foreignPlaces = sync.OnceValue(func() *matcher {
 })
 
 // englishConcepts makes a concept of each |-separated English word.
-func englishConcepts(typ, words string) []*Concept {
+func englishConcepts(typ Type, words string) []*Concept {
 	var out []*Concept
 	for _, w := range strings.Split(words, "|") {
 		out = append(out, &Concept{Type: typ, Canonical: w, Surfaces: []string{w}})
@@ -221,7 +222,7 @@ func englishConcepts(typ, words string) []*Concept {
 }
 
 // conceptsOf makes a concept of each word, for a matcher.
-func conceptsOf(typ, words string) []*Concept {
+func conceptsOf(typ Type, words string) []*Concept {
 	var out []*Concept
 	for _, w := range strings.Fields(words) {
 		out = append(out, &Concept{Type: typ, Canonical: w, Surfaces: []string{w}})
@@ -343,7 +344,7 @@ func crossBorderValue(f Fact) string {
 func uniqueStrings(xs []string) []string {
 	var out []string
 	for _, x := range xs {
-		if !containsString(out, x) {
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
@@ -649,15 +650,6 @@ func digitsOf(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// clipRunes shortens s to n characters.
-func clipRunes(s string, n int) string {
-	rs := []rune(strings.TrimSpace(s))
-	if len(rs) <= n {
-		return string(rs)
-	}
-	return string(rs[:n]) + "…"
 }
 
 // Number reads a number as policies write it: 15, 十五, 三十 (up to 99);

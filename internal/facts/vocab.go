@@ -15,7 +15,7 @@ import (
 // 身份证件号码 are one concept, 身份证件号码. Versions are compared by
 // concept, so a change of wording is not a change of fact.
 type Concept struct {
-	Type      string // PI, Permission or ThirdParty (an authority)
+	Type      Type // PI, Permission or ThirdParty (an authority)
 	Canonical string
 	Category  string // personal information: GB/T 35273-2020 Appendix A
 	Sensitive bool   // personal information: Appendix B, PIPL Art. 28
@@ -44,13 +44,13 @@ var vocab = sync.OnceValue(func() *vocabulary { return mustParseVocab(vocabText,
 
 // vocabulary is the parsed vocab.txt.
 type vocabulary struct {
-	concepts    map[string][]*Concept          // by type
-	matchers    map[string]*matcher            // by type
-	byCanonical map[string]map[string]*Concept // by type, then canonical name
+	concepts    map[Type][]*Concept          // by type
+	matchers    map[Type]*matcher            // by type
+	byCanonical map[Type]map[string]*Concept // by type, then canonical name
 }
 
 func mustParseVocab(zh, en string) *vocabulary {
-	v := &vocabulary{concepts: map[string][]*Concept{}, matchers: map[string]*matcher{}, byCanonical: map[string]map[string]*Concept{}}
+	v := &vocabulary{concepts: map[Type][]*Concept{}, matchers: map[Type]*matcher{}, byCanonical: map[Type]map[string]*Concept{}}
 	zhConcepts, err := parseVocab(zh, false)
 	if err != nil {
 		panic(err)
@@ -59,7 +59,7 @@ func mustParseVocab(zh, en string) *vocabulary {
 	if err != nil {
 		panic(fmt.Sprintf("vocab_en.txt: %v", err))
 	}
-	for _, typ := range []string{PI, Permission, ThirdParty} {
+	for _, typ := range []Type{PI, Permission, ThirdParty} {
 		v.matchers[typ] = &matcher{zh: newRuneMatcher(zhConcepts[typ]), en: newWordMatcher(enConcepts[typ])}
 		for _, c := range append(zhConcepts[typ], enConcepts[typ]...) {
 			v.concepts[typ] = append(v.concepts[typ], c)
@@ -75,9 +75,10 @@ func mustParseVocab(zh, en string) *vocabulary {
 // parseVocab reads sections "[pi 个人身份信息 sensitive]", "[permission]",
 // "[authority]" and lines "canonical: surface surface …", a line marked
 // "? " (generic) or "! " (unambiguous).
-func parseVocab(text string, english bool) (map[string][]*Concept, error) {
-	concepts := map[string][]*Concept{}
-	var typ, category string
+func parseVocab(text string, english bool) (map[Type][]*Concept, error) {
+	concepts := map[Type][]*Concept{}
+	var typ Type
+	var category string
 	sensitive := false
 	for n, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
@@ -122,7 +123,7 @@ func parseVocab(text string, english bool) (map[string][]*Concept, error) {
 		} else {
 			c.Surfaces = strings.Fields(surfaces)
 		}
-		if !containsString(c.Surfaces, c.Canonical) {
+		if !slices.Contains(c.Surfaces, c.Canonical) {
 			c.Surfaces = append(c.Surfaces, c.Canonical)
 		}
 		concepts[typ] = append(concepts[typ], c)
@@ -131,7 +132,7 @@ func parseVocab(text string, english bool) (map[string][]*Concept, error) {
 }
 
 // Concepts returns the vocabulary's concepts of a type.
-func Concepts(typ string) []*Concept { return vocab().concepts[typ] }
+func Concepts(typ Type) []*Concept { return vocab().concepts[typ] }
 
 // match is a surface found in a text.
 type match struct {

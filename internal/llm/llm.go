@@ -8,6 +8,7 @@
 package llm
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -64,7 +65,7 @@ func New(cfg Config) *Analyzer {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Analyzer{cfg: cfg, client: newChatClient(cfg.BaseURL, orDefault(cfg.APIKey, "none"), cfg.HTTPClient), cache: newCache(256)}
+	return &Analyzer{cfg: cfg, client: newChatClient(cfg.BaseURL, cmp.Or(cfg.APIKey, "none"), cfg.HTTPClient), cache: newCache(256)}
 }
 
 // Engine names the model in reports.
@@ -137,13 +138,6 @@ func (a *Analyzer) rewrite(ctx context.Context, report *analyze.Report) error {
 	}
 	*report = *trial
 	return nil
-}
-
-func orDefault(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
 }
 
 // clone copies a report deeply enough that callers may change its changes.

@@ -9,41 +9,42 @@ import (
 	"github.com/policywatch/policywatch/internal/analyze"
 	"github.com/policywatch/policywatch/internal/facts"
 	"github.com/policywatch/policywatch/internal/locale"
+	"github.com/policywatch/policywatch/internal/runes"
 )
 
 // promptFact is a fact as the model sees it.
 type promptFact struct {
-	Type        string   `json:"type"`
-	Value       string   `json:"value"`
-	Canonical   string   `json:"canonical,omitempty"`
-	Sensitive   bool     `json:"sensitive,omitempty"`
-	Category    string   `json:"category,omitempty"`
-	Stated      string   `json:"stated,omitempty"`
-	Destination string   `json:"destination,omitempty"`
-	Role        string   `json:"role,omitempty"`
-	PI          []string `json:"information,omitempty"`
-	Ways        []string `json:"ways,omitempty"`
-	Elsewhere   int      `json:"elsewhere,omitempty"`
+	Type        facts.Type `json:"type"`
+	Value       string     `json:"value"`
+	Canonical   string     `json:"canonical,omitempty"`
+	Sensitive   bool       `json:"sensitive,omitempty"`
+	Category    string     `json:"category,omitempty"`
+	Stated      string     `json:"stated,omitempty"`
+	Destination string     `json:"destination,omitempty"`
+	Role        string     `json:"role,omitempty"`
+	PI          []string   `json:"information,omitempty"`
+	Ways        []string   `json:"ways,omitempty"`
+	Elsewhere   int        `json:"elsewhere,omitempty"`
 }
 
 type promptChange struct {
-	ID          int               `json:"id"`
-	Kind        string            `json:"kind"`
-	Section     string            `json:"section,omitempty"`
-	OldLine     *int              `json:"old_line"`
-	NewLine     *int              `json:"new_line"`
-	Categories  []string          `json:"categories"`
-	Substantive bool              `json:"substantive"`
-	Editorial   string            `json:"editorial,omitempty"`
-	Direction   string            `json:"direction"`
-	Level       policywatch.Level `json:"level"`
-	Reasons     []analyze.Reason  `json:"reasons,omitempty"`
-	Clauses     []analyze.Clause  `json:"changed_clauses,omitempty"`
-	Added       []promptFact      `json:"facts_added,omitempty"`
-	Removed     []promptFact      `json:"facts_removed,omitempty"`
-	OldText     string            `json:"old_text,omitempty"`
-	NewText     string            `json:"new_text,omitempty"`
-	Impact      string            `json:"builtin_impact"`
+	ID          int                `json:"id"`
+	Kind        analyze.ChangeKind `json:"kind"`
+	Section     string             `json:"section,omitempty"`
+	OldLine     *int               `json:"old_line"`
+	NewLine     *int               `json:"new_line"`
+	Categories  []string           `json:"categories"`
+	Substantive bool               `json:"substantive"`
+	Editorial   string             `json:"editorial,omitempty"`
+	Direction   string             `json:"direction"`
+	Level       policywatch.Level  `json:"level"`
+	Reasons     []analyze.Reason   `json:"reasons,omitempty"`
+	Clauses     []analyze.Clause   `json:"changed_clauses,omitempty"`
+	Added       []promptFact       `json:"facts_added,omitempty"`
+	Removed     []promptFact       `json:"facts_removed,omitempty"`
+	OldText     string             `json:"old_text,omitempty"`
+	NewText     string             `json:"new_text,omitempty"`
+	Impact      string             `json:"builtin_impact"`
 }
 
 type promptInput struct {
@@ -79,7 +80,7 @@ func prompt(r *analyze.Report, maxInput int) (system, user string) {
 			Substantive: c.Substantive, Editorial: c.Editorial, Direction: c.Direction, Level: c.Level, Reasons: c.Reasons,
 			Clauses: c.Clauses, Added: promptFacts(c.Facts.Added), Removed: promptFacts(c.Facts.Removed), Impact: c.Impact}
 		if len(c.Clauses) == 0 {
-			pc.OldText, pc.NewText = clip(c.OldText, maxTextPerChange), clip(c.NewText, maxTextPerChange)
+			pc.OldText, pc.NewText = runes.Clip(c.OldText, maxTextPerChange), runes.Clip(c.NewText, maxTextPerChange)
 		}
 		encoded, _ := json.Marshal(pc)
 		cost := utf8.RuneCount(encoded)
@@ -114,12 +115,4 @@ func promptFacts(fs []facts.Fact) []promptFact {
 			Category: f.Category, Stated: f.Stated, Destination: f.Destination, Role: f.Role, PI: f.PI, Ways: f.Ways, Elsewhere: f.Elsewhere})
 	}
 	return out
-}
-
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	rs := []rune(s)
-	return string(rs[:n]) + "…"
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/policywatch/policywatch/internal/facts"
 	"github.com/policywatch/policywatch/internal/normalize"
+	"github.com/policywatch/policywatch/internal/runes"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
@@ -26,7 +27,7 @@ type Profile struct {
 
 // Group is the facts of one type, in the order of the text.
 type Group struct {
-	Type  string       `json:"type"`
+	Type  facts.Type   `json:"type"`
 	Facts []facts.Fact `json:"facts"`
 }
 
@@ -42,7 +43,7 @@ type Check struct {
 }
 
 // groupOrder is the order fact types are shown in.
-var groupOrder = []string{
+var groupOrder = []facts.Type{
 	facts.Operator, facts.ContactPhone, facts.ContactEmail, facts.ContactAddress, facts.ResponseTime,
 	facts.PI, facts.Permission, facts.ThirdParty, facts.SDK, facts.Right, facts.Retention,
 	facts.StorageLocation, facts.CrossBorder, facts.MinorAge, facts.DateUpdated, facts.DateEffective,
@@ -65,7 +66,7 @@ func Build(text string, fs []facts.Fact, lang string) *Profile {
 	for i := range p.Checks {
 		c := &p.Checks[i]
 		if len(c.Lines) > 0 && c.Quote == "" && c.Lines[0] <= len(lines) {
-			c.Quote = clip(lines[c.Lines[0]-1], 120)
+			c.Quote = runes.Clip(lines[c.Lines[0]-1], 120)
 		}
 		if c.Pass {
 			p.Passed++
@@ -75,7 +76,7 @@ func Build(text string, fs []facts.Fact, lang string) *Profile {
 }
 
 func group(fs []facts.Fact) []Group {
-	byType := map[string][]facts.Fact{}
+	byType := map[facts.Type][]facts.Fact{}
 	for _, f := range fs {
 		byType[f.Type] = append(byType[f.Type], f)
 	}
@@ -113,7 +114,7 @@ func sensitive(fs []facts.Fact) []facts.Fact {
 	return out
 }
 
-func ofType(fs []facts.Fact, types ...string) []facts.Fact {
+func ofType(fs []facts.Fact, types ...facts.Type) []facts.Fact {
 	var out []facts.Fact
 	for _, f := range fs {
 		for _, t := range types {
@@ -152,7 +153,7 @@ func values(fs []facts.Fact) []string {
 
 // checkStated passes when the policy states any fact of the types; the
 // detail is what it states, the evidence where.
-func checkStated(fs []facts.Fact, w words, id string, types ...string) Check {
+func checkStated(fs []facts.Fact, w words, id string, types ...facts.Type) Check {
 	c := w.check(id)
 	if found := ofType(fs, types...); len(found) > 0 {
 		c.Pass, c.Lines, c.Detail = true, linesOf(found), strings.Join(values(found), w.sep())
@@ -307,12 +308,4 @@ func CrossBorderStatus(fs []facts.Fact) string {
 		}
 	}
 	return best
-}
-
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

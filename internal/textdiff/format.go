@@ -56,9 +56,9 @@ type Segment struct {
 }
 
 // Segments cuts one side ("old" or "new") of a row at its spans.
-func (r Row) Segments(side string) []Segment {
+func (r Row) Segments(side Side) []Segment {
 	text := r.Old
-	if side == "new" {
+	if side == New {
 		text = r.New
 	}
 	rs := []rune(text)
@@ -216,7 +216,7 @@ func mergedSegments(r Row) []mergedSegment {
 	oldR, newR := []rune(r.Old), []rune(r.New)
 	var dels, ins []Span
 	for _, s := range r.Spans {
-		if s.Side == "old" {
+		if s.Side == Old {
 			dels = append(dels, s)
 		} else {
 			ins = append(ins, s)
@@ -440,13 +440,13 @@ func (res Result) WriteJSON(w io.Writer) error {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, `{"side":`...)
-			buf = appendJSONString(buf, sp.Side)
+			buf = appendJSONString(buf, string(sp.Side))
 			buf = append(buf, `,"start":`...)
 			buf = strconv.AppendInt(buf, int64(sp.Start), 10)
 			buf = append(buf, `,"end":`...)
 			buf = strconv.AppendInt(buf, int64(sp.End), 10)
 			buf = append(buf, `,"op":`...)
-			buf = appendJSONString(buf, sp.Op)
+			buf = appendJSONString(buf, string(sp.Op))
 			buf = append(buf, '}')
 		}
 		buf = append(buf, `],"formatting":`...)

@@ -40,10 +40,10 @@ func lineSpans(oldLine, newLine string) []Span {
 		case diffmatchpatch.DiffEqual:
 			oldPos, newPos = oldPos+n, newPos+n
 		case diffmatchpatch.DiffDelete:
-			spans = appendSpan(spans, Span{Side: "old", Start: oldPos, End: oldPos + n, Op: "delete"})
+			spans = appendSpan(spans, Span{Side: Old, Start: oldPos, End: oldPos + n, Op: Delete})
 			oldPos += n
 		case diffmatchpatch.DiffInsert:
-			spans = appendSpan(spans, Span{Side: "new", Start: newPos, End: newPos + n, Op: "insert"})
+			spans = appendSpan(spans, Span{Side: New, Start: newPos, End: newPos + n, Op: Insert})
 			newPos += n
 		}
 	}
@@ -151,16 +151,9 @@ func appendSpan(spans []Span, s Span) []Span {
 	return append(spans, s)
 }
 
-// tokenize splits a line into words of Latin script or digits, runs of
-// space, and single other characters (each Chinese character, each mark).
-func tokenize(s string) []string {
-	var out []string
-	eachToken(s, func(t string) { out = append(out, t) })
-	return out
-}
-
-// eachToken calls fn with each token of s, as tokenize splits it. Tokens
-// are substrings of s: nothing is copied.
+// eachToken calls fn with each token of s: words of Latin script or
+// digits, runs of space, and single other characters (each Chinese
+// character, each mark). Tokens are substrings of s: nothing is copied.
 func eachToken(s string, fn func(string)) {
 	for i := 0; i < len(s); {
 		j := nextToken(s, i)

@@ -25,13 +25,21 @@ const (
 	Move    Op = "move"    // the same paragraph, elsewhere (possibly edited)
 )
 
+// Side is the version a span or segment belongs to.
+type Side string
+
+const (
+	Old Side = "old"
+	New Side = "new"
+)
+
 // Span marks changed characters inside a row's old or new text. Offsets
 // are in Unicode code points, End exclusive.
 type Span struct {
-	Side  string `json:"side"` // "old" or "new"
-	Start int    `json:"start"`
-	End   int    `json:"end"`
-	Op    string `json:"op"` // "delete" (old side) or "insert" (new side)
+	Side  Side `json:"side"`
+	Start int  `json:"start"`
+	End   int  `json:"end"`
+	Op    Op   `json:"op"` // Delete on the old side, Insert on the new
 }
 
 // Row is one line of the comparison. OldNo and NewNo are 1-based; 0 means

@@ -80,7 +80,7 @@ func checkRow(t testing.TB, i int, r Row) {
 	}
 	for _, s := range r.Spans {
 		text := r.Old
-		if s.Side == "new" {
+		if s.Side == New {
 			text = r.New
 		}
 		if s.Start < 0 || s.End <= s.Start || s.End > len([]rune(text)) {
@@ -115,7 +115,7 @@ func zeekr(t testing.TB) (string, string) {
 
 func spanText(r Row, s Span) string {
 	text := r.Old
-	if s.Side == "new" {
+	if s.Side == New {
 		text = r.New
 	}
 	return string([]rune(text)[s.Start:s.End])
@@ -140,7 +140,7 @@ func TestZeekrPairMarksOnlyTheOperatorNames(t *testing.T) {
 	}
 	var got []string
 	for _, s := range r.Spans {
-		got = append(got, s.Side+":"+spanText(r, s))
+		got = append(got, string(s.Side)+":"+spanText(r, s))
 	}
 	want := []string{"old:浩物网络科技", "new:吉利汽车备件"}
 	if !slices.Equal(got, want) {
@@ -230,7 +230,7 @@ func TestWordLevelSpansForLatinText(t *testing.T) {
 	}
 	var got []string
 	for _, s := range r.Spans {
-		got = append(got, s.Side+":"+spanText(r, s))
+		got = append(got, string(s.Side)+":"+spanText(r, s))
 	}
 	if want := []string{"old:email address", "new:phone number"}; !slices.Equal(got, want) {
 		t.Errorf("spans %v, want %v", got, want)

@@ -128,7 +128,7 @@ func zipDeletionsAndInsertions(rows []viewRow) []viewRow {
 func toViewRow(r textdiff.Row, opt viewOptions, block int) viewRow {
 	v := viewRow{
 		Op: string(r.Op), OldOp: string(r.Op), NewOp: string(r.Op), OldNo: r.OldNo, NewNo: r.NewNo,
-		Old: r.Segments("old"), New: r.Segments("new"),
+		Old: r.Segments(textdiff.Old), New: r.Segments(textdiff.New),
 		Formatting: r.Formatting, Block: block,
 	}
 	switch r.Op {

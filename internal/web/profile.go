@@ -44,8 +44,9 @@ type profileData struct {
 }
 
 type profileGroup struct {
-	Type, Name string
-	Facts      []profileFact
+	Type  facts.Type
+	Name  string
+	Facts []profileFact
 }
 
 type profileFact struct {
