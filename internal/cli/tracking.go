@@ -161,7 +161,12 @@ func (a *app) checkCommand() *cobra.Command {
 		Long: `Fetch policies now. A new version is recorded only when the words changed;
 bot walls, error pages, empty pages and truncated downloads are failures.
 --all checks every policy that is not paused. The exit code is 1 when any
-check failed.`,
+check failed.
+
+The notifications of the changes found (and failing/recovered alerts) are
+sent before the command exits; one that cannot be delivered is said on
+stderr and left for ` + "`serve` or `worker`" + ` to retry, without changing
+the exit code.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := formatFlag(format, "text", "json"); err != nil {
 				return err
@@ -189,7 +194,9 @@ check failed.`,
 			bar := newProgress(a.stdout, a.stderr, len(ids), all && format == "text")
 			outcomes := checker.CheckMany(ctx, ids, concurrency, bar.add)
 			bar.finish()
-			return a.reportChecks(outcomes, format)
+			err = a.reportChecks(outcomes, format)
+			a.announce(ctx, checker, outcomes, format)
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -44,7 +44,7 @@ func (n *Notifier) announceVersion(ctx context.Context, q *Queue, versionID int6
 	if err == nil {
 		for _, c := range pending {
 			if c.ToVersion == versionID {
-				err = n.announce(ctx, q, c)
+				_, err = n.announce(ctx, q, c)
 			}
 		}
 	}
@@ -61,7 +61,7 @@ func (n *Notifier) sweep(ctx context.Context, q *Queue) error {
 		return err
 	}
 	for _, c := range pending {
-		if err := n.announce(ctx, q, c); err != nil {
+		if _, err := n.announce(ctx, q, c); err != nil {
 			return err
 		}
 	}
@@ -79,11 +79,12 @@ func (n *Notifier) sweep(ctx context.Context, q *Queue) error {
 }
 
 // announce makes one delivery per subscription covering the change and
-// queues them, then takes the change out of the outbox.
-func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change) error {
+// queues them, then takes the change out of the outbox. It returns the
+// deliveries it made: none that another process made first.
+func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change) ([]int64, error) {
 	subs, err := n.Store.ListSubscriptions(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var ds []*policywatch.Delivery
 	reports := map[string]*policywatch.Analysis{}
@@ -93,7 +94,7 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 		}
 		a, err := n.analysis(ctx, c, sub.Lang, reports)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !sub.Covers(c.PolicyID, c.Platform, a.Level) {
 			continue
@@ -103,19 +104,20 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 			CompareURL: n.compareURL(c.FromVersion, c.ToVersion), Lang: sub.Lang}
 		d, err := delivery(sub, msg, fmt.Sprintf("change:%d", c.ToVersion))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ds = append(ds, d)
 	}
-	if err := n.queue(ctx, q, ds); err != nil {
-		return err
+	made, err := n.queue(ctx, q, ds)
+	if err != nil {
+		return nil, err
 	}
-	return n.Store.MarkChangeNotified(ctx, c.ToVersion)
+	return made, n.Store.MarkChangeNotified(ctx, c.ToVersion)
 }
 
 // alert tells admin subscriptions that a policy became failing or
-// recovered.
-func (n *Notifier) alert(ctx context.Context, q *Queue, p *policywatch.Policy, o track.Outcome) {
+// recovered, and returns the deliveries it made.
+func (n *Notifier) alert(ctx context.Context, q *Queue, p *policywatch.Policy, o track.Outcome) []int64 {
 	event := policywatch.EventFailing
 	if o.Recovered() {
 		event = policywatch.EventRecovered
@@ -123,7 +125,7 @@ func (n *Notifier) alert(ctx context.Context, q *Queue, p *policywatch.Policy, o
 	subs, err := n.Store.ListSubscriptions(ctx)
 	if err != nil {
 		n.logger().Warn("notifications: cannot send an alert", "policy", p.ID, "event", event, "err", err)
-		return
+		return nil
 	}
 	var ds []*policywatch.Delivery
 	for _, sub := range subs {
@@ -135,13 +137,15 @@ func (n *Notifier) alert(ctx context.Context, q *Queue, p *policywatch.Policy, o
 		d, err := delivery(sub, msg, fmt.Sprintf("%s:%d:%d", event, p.ID, time.Now().UnixNano()))
 		if err != nil {
 			n.logger().Warn("notifications: cannot make an alert", "err", err)
-			return
+			return nil
 		}
 		ds = append(ds, d)
 	}
-	if err := n.queue(ctx, q, ds); err != nil {
+	made, err := n.queue(ctx, q, ds)
+	if err != nil {
 		n.logger().Warn("notifications: cannot queue an alert", "policy", p.ID, "event", event, "err", err)
 	}
+	return made
 }
 
 func delivery(sub policywatch.Subscription, msg notify.Message, key string) (*policywatch.Delivery, error) {
@@ -153,13 +157,15 @@ func delivery(sub policywatch.Subscription, msg notify.Message, key string) (*po
 		ToVersion: msg.ToVersion, Payload: payload}, nil
 }
 
-// queue stores the deliveries and queues the new ones for sending.
-func (n *Notifier) queue(ctx context.Context, q *Queue, ds []*policywatch.Delivery) error {
+// queue stores the deliveries and queues the new ones for sending; it
+// returns those new ones (a delivery another process stored first is its
+// to send).
+func (n *Notifier) queue(ctx context.Context, q *Queue, ds []*policywatch.Delivery) ([]int64, error) {
 	if len(ds) == 0 {
-		return nil
+		return nil, nil
 	}
 	if err := n.Store.AddDeliveries(ctx, ds); err != nil {
-		return err
+		return nil, err
 	}
 	var ids []int64
 	for _, d := range ds {
@@ -167,7 +173,7 @@ func (n *Notifier) queue(ctx context.Context, q *Queue, ds []*policywatch.Delive
 			ids = append(ids, d.ID)
 		}
 	}
-	return q.enqueueDeliveries(ctx, ids)
+	return ids, q.enqueueDeliveries(ctx, ids)
 }
 
 // analysis finds the stored report of a change in a language, making it

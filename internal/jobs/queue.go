@@ -57,6 +57,9 @@ type Config struct {
 	// attempted_by and logs; default host-pid-random. It must differ
 	// between processes sharing a database.
 	WorkerID string
+	// NotifyOnly makes a queue that works notifications and nothing else
+	// (no checks, no schedule): `check` sending what it found (Deliver).
+	NotifyOnly bool
 }
 
 func (c *Config) defaults() {
@@ -126,7 +129,7 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 		Logger: riverLogger(cfg.Logger),
 		Queues: map[string]river.QueueConfig{
 			QueueChecks: {MaxWorkers: cfg.Concurrency},
-			QueueNotify: {MaxWorkers: 4},
+			QueueNotify: {MaxWorkers: notifyWorkers},
 		},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cfg.ScheduleEvery),
@@ -147,6 +150,10 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 		CompletedJobRetentionPeriod: time.Hour,
 		MaxAttempts:                 5,
 	}
+	if cfg.NotifyOnly {
+		rc.Queues = map[string]river.QueueConfig{QueueNotify: {MaxWorkers: notifyWorkers}}
+		rc.PeriodicJobs = nil
+	}
 	var err error
 	if pool := cfg.Store.Pool(); pool != nil {
 		err = openRiver(ctx, q, riverpgxv5.New(pool), rc)
@@ -158,6 +165,9 @@ func Open(ctx context.Context, cfg Config) (*Queue, error) {
 	}
 	return q, nil
 }
+
+// notifyWorkers is how many notifications a process sends at a time.
+const notifyWorkers = 4
 
 // riverMigrationLock is the key under which workers started together on a
 // new database migrate River's tables once.

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,3 +134,47 @@ func IsPermanent(err error) bool {
 	var p *permanentError
 	return errors.As(err, &p)
 }
+
+// Redacted is a subscription's destination as lists and messages show it:
+// an e-mail address as it is; a URL without what may be a credential:
+// user info and query values (DingTalk and WeCom tokens, signing secrets)
+// become "…", and so do all but the start of long path segments (Feishu and
+// Slack hooks carry their token in the path).
+func Redacted(kind, target string) string {
+	if kind == KindEmail {
+		return target
+	}
+	u, err := url.Parse(strings.TrimSpace(target))
+	if err != nil || u.Scheme == "" {
+		return "…"
+	}
+	var b strings.Builder
+	b.WriteString(u.Scheme + "://")
+	if u.User != nil {
+		b.WriteString("…@")
+	}
+	b.WriteString(u.Host)
+	for i, seg := range strings.Split(u.EscapedPath(), "/") {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		if len(seg) >= secretSegment {
+			seg = seg[:4] + "…"
+		}
+		b.WriteString(seg)
+	}
+	if q := u.Query(); len(q) > 0 {
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, url.QueryEscape(k)+"=…")
+		}
+		slices.Sort(keys)
+		b.WriteString("?" + strings.Join(keys, "&"))
+	}
+	return b.String()
+}
+
+// secretSegment is the length from which a URL's path segment is taken
+// for a token: words of a path are shorter, tokens (UUIDs, random
+// strings) longer.
+const secretSegment = 16

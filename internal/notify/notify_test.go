@@ -157,3 +157,27 @@ func TestUnknownEventIsRefusedBeforeSending(t *testing.T) {
 		t.Errorf("%d requests sent for a message with no event", n)
 	}
 }
+
+func TestRedacted(t *testing.T) {
+	tests := []struct{ kind, target, want string }{
+		{KindEmail, "dpo@example.org", "dpo@example.org"},
+		{KindWebhook, "https://hooks.example.org/pw", "https://hooks.example.org/pw"},
+		{KindWebhook, "https://oapi.dingtalk.com/robot/send?access_token=abc123&secret=SECxyz",
+			"https://oapi.dingtalk.com/robot/send?access_token=…&secret=…"},
+		{KindWebhook, "https://open.feishu.cn/open-apis/bot/v2/hook/0b3c4d5e-aaaa-bbbb-cccc-1234567890ab",
+			"https://open.feishu.cn/open-apis/bot/v2/hook/0b3c…"},
+		{KindShoutrrr, "telegram://123456:AAF-token@telegram?chats=@channel", "telegram://…@telegram?chats=…"},
+		{KindWebhook, "http://user:pass@127.0.0.1:8080/hook", "http://…@127.0.0.1:8080/hook"},
+		{KindWebhook, "not a url at all", "…"},
+	}
+	for _, tt := range tests {
+		if got := Redacted(tt.kind, tt.target); got != tt.want {
+			t.Errorf("Redacted(%s, %q) = %q, want %q", tt.kind, tt.target, got, tt.want)
+		}
+		for _, secret := range []string{"abc123", "SECxyz", "AAF-token", "pass", "1234567890ab"} {
+			if strings.Contains(tt.target, secret) && strings.Contains(Redacted(tt.kind, tt.target), secret) {
+				t.Errorf("Redacted(%q) shows %q", tt.target, secret)
+			}
+		}
+	}
+}
