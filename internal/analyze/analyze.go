@@ -15,11 +15,12 @@ package analyze
 import (
 	"context"
 	"fmt"
-	"github.com/policywatch/policywatch"
 	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/policywatch/policywatch"
 
 	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"

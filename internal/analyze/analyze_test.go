@@ -3,12 +3,13 @@ package analyze
 import (
 	"bytes"
 	"context"
-	"github.com/policywatch/policywatch"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch"
 
 	"github.com/policywatch/policywatch/internal/facts"
 )

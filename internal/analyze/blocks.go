@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
@@ -417,9 +417,9 @@ func (a *analysis) categories(rows []textdiff.Row) ([]string, bool) {
 var (
 	// englishProse tells English text, which the clause classifier
 	// (trained on Chinese policies) cannot read.
-	englishProse = regexp.MustCompile(`[a-z]{2,} [a-z]{2,} [a-z]{2,}`)
+	englishProse = lazyregexp.New(`[a-z]{2,} [a-z]{2,} [a-z]{2,}`)
 	// English statements of processing: "we collect …", "is shared with …".
-	englishProcesses = regexp.MustCompile(`(?i)\b(we|us|our [a-z ]{0,20}(partners|providers|affiliates))\b[^.;]{0,60}\b(collect|use|process|share|disclose|store|retain|obtain|receive|access|analy[sz]e|transfer|sell|combine|infer|record)\w*|\b(is|are|be|been|will be|may be)\s+(\w+ly\s+)?(collected|used|processed|shared|disclosed|stored|retained|obtained|received|accessed|analy[sz]ed|transferred|sold|combined|recorded)\b`)
+	englishProcesses = lazyregexp.New(`(?i)\b(we|us|our [a-z ]{0,20}(partners|providers|affiliates))\b[^.;]{0,60}\b(collect|use|process|share|disclose|store|retain|obtain|receive|access|analy[sz]e|transfer|sell|combine|infer|record)\w*|\b(is|are|be|been|will be|may be)\s+(\w+ly\s+)?(collected|used|processed|shared|disclosed|stored|retained|obtained|received|accessed|analy[sz]ed|transferred|sold|combined|recorded)\b`)
 )
 
 // englishProcessing reads an English sentence: 1 when it states that
@@ -432,7 +432,7 @@ func englishProcessing(text string) float64 {
 	return 1
 }
 
-var englishDenial = regexp.MustCompile(`(?i)\b(do not|does not|don't|will not|won't|never|not)\b`)
+var englishDenial = lazyregexp.New(`(?i)\b(do not|does not|don't|will not|won't|never|not)\b`)
 
 // processing is how likely a clause is about handling personal
 // information (collection, use, sharing, permissions), by the clause

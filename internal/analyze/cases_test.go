@@ -2,11 +2,12 @@ package analyze
 
 import (
 	"encoding/json"
-	"github.com/policywatch/policywatch"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch"
 
 	"github.com/policywatch/policywatch/internal/facts"
 )

@@ -1,13 +1,13 @@
 package analyze
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // Editorial kinds: the ways a text can change without changing what it
@@ -33,17 +33,17 @@ const (
 var canonicalSteps = []string{EditLink, EditEmphasis, EditMenuPath, EditDates, EditNumbering, EditPronoun, EditSelf, EditVariant, EditFormatting}
 
 var (
-	linkRe = regexp.MustCompile(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
+	linkRe = lazyregexp.New(`!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
 	// a qualifier in brackets inside a link's text: [[豆包+Dora]语音服务…](…)
-	qualifierRe = regexp.MustCompile(`\[[^\[\]]*\]|【[^】]*】`)
-	autoLinkRe  = regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+)>`)
-	bareURLRe   = regexp.MustCompile(`https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]+`)
-	escapeRe    = regexp.MustCompile(`\\([[:punct:]])`)
-	headingRe   = regexp.MustCompile(`(?m)^#{1,6}\s*`)
-	menuPathRe  = regexp.MustCompile(`【[^】]{1,80}】|[\p{Han}A-Za-z]{1,12}(?:\s*[-－—>＞→]\s*[\p{Han}A-Za-z]{1,14}){2,}`)
-	dateRe      = regexp.MustCompile(`\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}`)
+	qualifierRe = lazyregexp.New(`\[[^\[\]]*\]|【[^】]*】`)
+	autoLinkRe  = lazyregexp.New(`<((?:https?://|mailto:)[^>\s]+)>`)
+	bareURLRe   = lazyregexp.New(`https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]+`)
+	escapeRe    = lazyregexp.New(`\\([[:punct:]])`)
+	headingRe   = lazyregexp.New(`(?m)^#{1,6}\s*`)
+	menuPathRe  = lazyregexp.New(`【[^】]{1,80}】|[\p{Han}A-Za-z]{1,12}(?:\s*[-－—>＞→]\s*[\p{Han}A-Za-z]{1,14}){2,}`)
+	dateRe      = lazyregexp.New(`\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}`)
 	// references to clauses: 第5.4条, 2.2.1
-	numberRefRe = regexp.MustCompile(`第[一二三四五六七八九十百\d.]+[章节条款部分项]|\d+(?:\.\d+)+`)
+	numberRefRe = lazyregexp.New(`第[一二三四五六七八九十百\d.]+[章节条款部分项]|\d+(?:\.\d+)+`)
 	variants    = [][2]string{{"帐号", "账号"}, {"帐户", "账户"}, {"帐单", "账单"}, {"其它", "其他"}, {"登陆", "登录"}, {"图象", "图像"}, {"剪切板", "剪贴板"}}
 )
 
@@ -77,9 +77,9 @@ func newCanonicalizer(texts ...string) *canonicalizer {
 
 var (
 	// 豆包(简称“我们”)
-	namedAsWe = regexp.MustCompile(`([\p{Han}A-Za-z0-9]{2,12})["“”「」]?\s*[（(]\s*(?:以下)?(?:简称|下称|统称|合称|亦称)\s*["“「]?(?:我们|本公司|我司)`)
+	namedAsWe = lazyregexp.New(`([\p{Han}A-Za-z0-9]{2,12})["“”「」]?\s*[（(]\s*(?:以下)?(?:简称|下称|统称|合称|亦称)\s*["“「]?(?:我们|本公司|我司)`)
 	// (下称“公司”或“我们”)
-	alsoWe = regexp.MustCompile(`(?:简称|下称|统称|合称|亦称)\s*["“「]([^"”」]{1,10})["”」]\s*(?:或|、|及|和|/)\s*["“「]?(?:我们|本公司|我司)`)
+	alsoWe = lazyregexp.New(`(?:简称|下称|统称|合称|亦称)\s*["“「]([^"”」]{1,10})["”」]\s*(?:或|、|及|和|/)\s*["“「]?(?:我们|本公司|我司)`)
 )
 
 // selfNames are the names a policy gives its operator or product besides
@@ -365,7 +365,7 @@ type EditorialEdit struct {
 	Changes []int    `json:"changes,omitempty"` // in a report: the changes with such edits
 }
 
-var boldRe = regexp.MustCompile(`\*\*([^*\n]{1,80}?)\*\*|__([^_\n]{1,80}?)__`)
+var boldRe = lazyregexp.New(`\*\*([^*\n]{1,80}?)\*\*|__([^_\n]{1,80}?)__`)
 
 // countEdits counts the editorial differences of each kind between two
 // texts: the pronouns swapped, phrases put in or out of bold, link targets

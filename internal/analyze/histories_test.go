@@ -2,13 +2,14 @@ package analyze
 
 import (
 	"encoding/json"
-	"github.com/policywatch/policywatch"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch"
 
 	"golang.org/x/text/unicode/norm"
 

@@ -2,11 +2,12 @@ package analyze
 
 import (
 	"fmt"
-	"github.com/policywatch/policywatch"
 	"io"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/policywatch/policywatch"
 
 	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"

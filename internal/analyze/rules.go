@@ -1,14 +1,15 @@
 package analyze
 
 import (
-	"github.com/policywatch/policywatch"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/policywatch/policywatch"
+
 	"github.com/policywatch/policywatch/internal/classify"
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 )
 
 // The rules, in one place. Everything the report says about a change —
@@ -295,7 +296,7 @@ func (a *analysis) ruleRemoved(c *Change, f facts.Fact, replaced map[string]bool
 
 // citesDocument finds a reference to another document (《豆包账号服务须知》,
 // a link): a right whose statement moves there is not gone.
-var citesDocument = regexp.MustCompile(`《[^》]{2,40}》`)
+var citesDocument = lazyregexp.New(`《[^》]{2,40}》`)
 
 // newlyCited is the first document the change's new text refers to that the
 // old version did not.
@@ -423,11 +424,11 @@ func isChannel(w string) bool {
 }
 
 var (
-	limitation = regexp.MustCompile(`仅|只会|只在|只有|不会|不再|无需|不得|除非|未经.{0,8}同意|单独同意|明示同意|征得.{0,6}同意|关闭|退出|拒绝`)
-	negated    = regexp.MustCompile(`不会|不得|不再|无需|禁止|绝不|未经`)
+	limitation = lazyregexp.New(`仅|只会|只在|只有|不会|不再|无需|不得|除非|未经.{0,8}同意|单独同意|明示同意|征得.{0,6}同意|关闭|退出|拒绝`)
+	negated    = lazyregexp.New(`不会|不得|不再|无需|禁止|绝不|未经`)
 	// userDuty marks what users must do (请你…获得授权), which is no
 	// processing by the operator.
-	userDuty = regexp.MustCompile(`请[你您]|[你您用户](应当|应|须|需要|必须|务必|不得|不应)|务必`)
+	userDuty = lazyregexp.New(`请[你您]|[你您用户](应当|应|须|需要|必须|务必|不得|不应)|务必`)
 )
 
 // ruleClauses reads the changed clauses themselves, in their sentences: a

@@ -1,16 +1,16 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 	"github.com/policywatch/policywatch/internal/normalize"
 )
 
 // headingNumber matches the numbering Chinese policies put before section
 // titles: 一、 （一） 1. 1、 1.1 第一条 第一章 Part / Section.
-var headingNumber = regexp.MustCompile(`^(#+\s*|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+(\.\d+)*[.、．]?\s*\S|第[一二三四五六七八九十百\d]+[章节条部分]|(?i:part|section|article)\s+\w)`)
+var headingNumber = lazyregexp.New(`^(#+\s*|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+(\.\d+)*[.、．]?\s*\S|第[一二三四五六七八九十百\d]+[章节条部分]|(?i:part|section|article)\s+\w)`)
 
 // IsHeading reports a line that titles a section: a Markdown heading, or a
 // short line without closing punctuation, numbered or not.
@@ -59,7 +59,7 @@ func Sections(lines []string) []string {
 	return out
 }
 
-var topNumber = regexp.MustCompile(`^(#{1,2}\s|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十百\d]+[章部分]|\d+[.、．]\s*[^\d])`)
+var topNumber = lazyregexp.New(`^(#{1,2}\s|[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十百\d]+[章部分]|\d+[.、．]\s*[^\d])`)
 
 func isTopHeading(line string) bool { return topNumber.MatchString(strings.TrimSpace(line)) }
 
@@ -112,7 +112,7 @@ func (p *Policy) Context(i int) Sentence {
 
 // listMarker matches the marker CAPP-130 sentences keep at their start
 // ("2.," "(3)" "a.").
-var listMarker = regexp.MustCompile(`^\s*([0-9a-zA-Z一二三四五六七八九十]+[.、)）,，]+|[（(][0-9一二三四五六七八九十a-zA-Z]+[)）][,，]?|[•◆●▪■□◇·○★☆\-*][,，]?)\s*`)
+var listMarker = lazyregexp.New(`^\s*([0-9a-zA-Z一二三四五六七八九十]+[.、)）,，]+|[（(][0-9一二三四五六七八九十a-zA-Z]+[)）][,，]?|[•◆●▪■□◇·○★☆\-*][,，]?)\s*`)
 
 // findKey returns where the sentence's key occurs, or -1.
 func (p *Policy) findKey(sentence string) int {

@@ -7,11 +7,11 @@
 package profile
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/policywatch/policywatch/internal/facts"
+	"github.com/policywatch/policywatch/internal/lazyregexp"
 	"github.com/policywatch/policywatch/internal/normalize"
 	"github.com/policywatch/policywatch/internal/runes"
 	"github.com/policywatch/policywatch/internal/textdiff"
@@ -213,7 +213,7 @@ func checkResponseTime(fs []facts.Fact, w words) Check {
 
 // separateList finds a reference to a list kept apart from the policy,
 // such as 《第三方SDK收集使用信息说明》 or 《第三方信息共享清单》.
-var separateList = regexp.MustCompile(`《[^》]{0,30}(SDK|sdk|第三方|共享|合作方|委托处理)[^》]{0,20}(清单|列表|说明|目录)[^》]{0,6}》`)
+var separateList = lazyregexp.New(`《[^》]{0,30}(SDK|sdk|第三方|共享|合作方|委托处理)[^》]{0,20}(清单|列表|说明|目录)[^》]{0,6}》`)
 
 func checkRecipients(fs []facts.Fact, lines []string, w words) Check {
 	c := w.check("recipients")
@@ -264,7 +264,7 @@ func checkMinors(fs []facts.Fact, w words) Check {
 	return c
 }
 
-var sensitiveMarked = regexp.MustCompile(`敏感个人信息|个人敏感信息|敏感信息`)
+var sensitiveMarked = lazyregexp.New(`敏感个人信息|个人敏感信息|敏感信息`)
 
 func checkSensitiveMarked(sens []facts.Fact, lines []string, w words) Check {
 	c := w.check("sensitive_marked")
