@@ -35,6 +35,18 @@ const (
 	ErrAlreadyExists ErrorClass = "already_exists" // e.g. the URL is tracked already
 )
 
+// Label says in lang ("zh" or "en") what a failure of this class means,
+// for a reader of the web UI: the catalogue's errclass.* text, or the
+// class's name when the catalogue has none.
+func (c ErrorClass) Label(lang string) string {
+	key := "errclass." + string(c)
+	p := locale.NewPrinter(lang)
+	if !p.Has(key) {
+		return string(c)
+	}
+	return p.Print(key)
+}
+
 // Error is an error with a class. Message is written for the person reading
 // `policywatch list`: it says what happened in one line.
 type Error struct {

@@ -12,7 +12,8 @@
 //	p.Printf("compare.position", 3)   // "3 changes"
 //
 // A key missing in the language falls back to Chinese, then to the key
-// itself; a test makes sure neither language lacks a key of the other.
+// itself; a test makes sure neither language lacks a key of the other
+// (but for the ".one" forms of English plurals, see Plural).
 package locale
 
 import (
@@ -30,7 +31,7 @@ type messages map[string]map[string]string
 // catalogue is every area's messages together, put together on first use
 // (a command that prints no message builds no table).
 var catalogue = sync.OnceValue(func() messages {
-	return merge(levelMessages(), webMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages())
+	return merge(levelMessages(), webMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages(), checkMessages())
 })
 
 // merge joins the areas' messages; a key given by two areas is a
@@ -106,6 +107,20 @@ func (p *Printer) Printf(key string, args ...any) string {
 	}
 	return fmt.Sprintf(text, args...)
 }
+
+// Plural is Printf for a message counting n things: the key's ".one"
+// form when n is 1 and the language has one (English: "1 change", not
+// "1 changes"; Chinese needs none).
+func (p *Printer) Plural(key string, n int, args ...any) string {
+	if n == 1 && p.Has(key+".one") {
+		key += ".one"
+	}
+	return p.Printf(key, args...)
+}
+
+// IsPluralForm reports a key that is the ".one" form of another: only
+// languages with plurals have it.
+func IsPluralForm(key string) bool { return strings.HasSuffix(key, ".one") }
 
 // Has reports whether the printer's own language has a message for key
 // (without falling back to Chinese or the key).

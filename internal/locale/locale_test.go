@@ -12,6 +12,9 @@ func TestBothLanguagesHaveEveryKey(t *testing.T) {
 	for _, pair := range [][2]string{{"zh", "en"}, {"en", "zh"}} {
 		other := NewPrinter(pair[1])
 		for _, key := range Keys(pair[0]) {
+			if IsPluralForm(key) && pair[0] == "en" {
+				continue // Chinese has no plural forms
+			}
 			if !other.Has(key) {
 				t.Errorf("%s lacks %q (which %s has)", pair[1], key, pair[0])
 			}
@@ -65,6 +68,18 @@ func TestVerbsAgree(t *testing.T) {
 			t.Errorf("%s: verbs %v in Chinese, %v in English", key, a, b)
 		}
 	}
+	// A plural form takes the arguments of its message, and has one.
+	for _, key := range Keys("en") {
+		if !IsPluralForm(key) {
+			continue
+		}
+		base := strings.TrimSuffix(key, ".one")
+		if !en.Has(base) {
+			t.Errorf("%s is the singular of nothing", key)
+		} else if a, b := verbs(en.Print(base)), verbs(en.Print(key)); !slices.Equal(a, b) {
+			t.Errorf("%s: verbs %v, its singular %v", base, a, b)
+		}
+	}
 	for text, want := range map[string][]string{
 		"%d 个（共 %5.1f%%）%q":   {"1:%d", "2:%5.1f", "3:%s"},
 		"%[2]s then %[1]d":    {"1:%d", "2:%s"},
@@ -105,15 +120,30 @@ func TestPrint(t *testing.T) {
 	if got := en.Print("level.editorial"); got != "editorial" {
 		t.Errorf("en level.editorial = %q", got)
 	}
-	if got := en.Printf("compare.stats", 1, 2, 3, 4, 5); got != "1 added, 2 removed, 3 modified, 4 moved, 5 formatting-only lines" {
+	if got := en.Printf("compare.stats", 1, 2, 3, 4, 5); got != "Lines: 1 added, 2 removed, 3 modified, 4 moved, 5 formatting only" {
 		t.Errorf("en compare.stats = %q", got)
 	}
 	if got := zh.Printf("analysis.line", 7); got != "第7行" {
 		t.Errorf("zh analysis.line = %q", got)
 	}
 	// Without arguments a message is not formatted.
-	if got := en.Printf("compare.fold"); got != "Show %d unchanged lines" {
+	if got := en.Printf("compare.fold"); got != "Show the %d unchanged lines folded here" {
 		t.Errorf("en compare.fold without args = %q", got)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	zh, en := NewPrinter("zh"), NewPrinter("en")
+	for _, tt := range []struct {
+		p    *Printer
+		n    int
+		want string
+	}{
+		{en, 1, "1 change"}, {en, 2, "2 changes"}, {en, 0, "0 changes"}, {zh, 1, "共 1 处变更"}, {zh, 3, "共 3 处变更"},
+	} {
+		if got := tt.p.Plural("compare.position", tt.n, tt.n); got != tt.want {
+			t.Errorf("%s Plural(compare.position, %d) = %q, want %q", tt.p.Lang(), tt.n, got, tt.want)
+		}
 	}
 }
 

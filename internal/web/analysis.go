@@ -177,7 +177,7 @@ func (s *Server) formPair(r *http.Request) (int64, int64, error) {
 	from, err1 := policywatch.ParseID(r.FormValue("from"))
 	to, err2 := policywatch.ParseID(r.FormValue("to"))
 	if err1 != nil || err2 != nil {
-		return 0, 0, policywatch.Errorf(policywatch.ErrInvalid, "from and to must be version ids")
+		return 0, 0, policywatch.Errorl(policywatch.ErrInvalid, "invalid.versionpair")
 	}
 	return from, to, nil
 }

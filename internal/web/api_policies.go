@@ -125,7 +125,7 @@ func (in policyInput) apply(p *policywatch.Policy) error {
 		}
 	}
 	if p.URL == "" && p.ID == 0 {
-		return policywatch.Errorf(policywatch.ErrBadURL, "a policy to check needs its URL")
+		return policywatch.Errorl(policywatch.ErrBadURL, "invalid.policy.url")
 	}
 	return p.Validate()
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"sort"
 	"strings"
 
 	"github.com/policywatch/policywatch"
@@ -15,7 +14,10 @@ import (
 type compareData struct {
 	Policy         *policywatch.Policy
 	From, To       *policywatch.Version
-	Versions       []policywatch.Version // for the pickers, newest first
+	Versions       []versionRow // for the pickers, newest first, with their numbers
+	FromLabel      string       // v1, v2, … in the policy
+	ToLabel        string
+	Same           bool // a version compared with itself: nothing to show but the pickers
 	Stats          textdiff.Stats
 	View           *diffView
 	Inline         bool
@@ -70,7 +72,7 @@ func (s *Server) versionPair(r *http.Request) (from, to *policywatch.Version, er
 	fromID, err1 := policywatch.ParseID(q.Get("from"))
 	toID, err2 := policywatch.ParseID(q.Get("to"))
 	if err1 != nil || err2 != nil {
-		return nil, nil, policywatch.Errorf(policywatch.ErrInvalid, "from and to must be version ids")
+		return nil, nil, policywatch.Errorl(policywatch.ErrInvalid, "invalid.versionpair")
 	}
 	if from, err = s.store.FindVersion(r.Context(), fromID); err != nil {
 		return nil, nil, err
@@ -79,7 +81,7 @@ func (s *Server) versionPair(r *http.Request) (from, to *policywatch.Version, er
 		return nil, nil, err
 	}
 	if from.PolicyID != to.PolicyID {
-		return nil, nil, policywatch.Errorf(policywatch.ErrInvalid, "versions %d and %d belong to different policies", fromID, toID)
+		return nil, nil, policywatch.Errorl(policywatch.ErrInvalid, "invalid.versionpair.policy", fromID, toID)
 	}
 	return from, to, nil
 }
@@ -101,34 +103,44 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	sort.SliceStable(versions, func(i, j int) bool { return versions[i].CapturedAt.After(versions[j].CapturedAt) })
+	numbers := versionNumbers(versions)
+	q := r.URL.Query()
+	data := compareData{
+		Policy: pol, From: from, To: to,
+		FromLabel: versionLabel(numbers[from.ID]), ToLabel: versionLabel(numbers[to.ID]),
+		Inline:         q.Get("view") == "inline" || (q.Get("view") == "" && isMobile(r)),
+		HideFormatting: q.Get("fmt") == "hide",
+		AllContext:     q.Get("context") == "all",
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		data.Versions = append(data.Versions, versionRow{Version: versions[i], No: numbers[versions[i].ID]})
+	}
+	data.links(p)
+	p.Title = pol.Name + " · " + p.T("compare.title")
+	if from.ID == to.ID {
+		// One notice says it all: no diff, no statistics, no analysis.
+		data.Same = true
+		p.Data = data
+		s.render(w, r, http.StatusOK, "compare", p)
+		return
+	}
 	res, err := s.compare(r, from.ID, to.ID)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
-	q := r.URL.Query()
-	data := compareData{
-		Policy: pol, From: from, To: to, Versions: versions, Stats: res.Stats,
-		Inline:         q.Get("view") == "inline" || (q.Get("view") == "" && isMobile(r)),
-		HideFormatting: q.Get("fmt") == "hide",
-		AllContext:     q.Get("context") == "all",
-	}
+	data.Stats = res.Stats
 	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext, sideBySide: !data.Inline})
 	data.Changes = data.View.Changes
-	data.links(p)
 	data.Table = renderDiff(data.View, p, data.Inline, data.ExpandURL)
-	if from.ID != to.ID {
-		report, err := s.analysisFor(r.Context(), from.ID, to.ID, p.Lang)
-		if err != nil {
-			s.log.Error("analysis failed", "from", from.ID, "to", to.ID, "err", err)
-			data.AnalysisError = err.Error()
-		} else {
-			model := s.analyzer().Engine()
-			data.Analysis = newAnalysisView(report, p, model != analyze.EngineBuiltin, model)
-		}
+	report, err := s.analysisFor(r.Context(), from.ID, to.ID, p.Lang)
+	if err != nil {
+		s.log.Error("analysis failed", "from", from.ID, "to", to.ID, "err", err)
+		data.AnalysisError = policywatch.Localize(err, p.Lang)
+	} else {
+		model := s.analyzer().Engine()
+		data.Analysis = newAnalysisView(report, p, model != analyze.EngineBuiltin, model)
 	}
-	p.Title = pol.Name + " · " + p.T("compare.title")
 	p.Data = data
 	s.render(w, r, http.StatusOK, "compare", p)
 }

@@ -19,7 +19,7 @@ import (
 func renderDiff(v *diffView, p *page, inline bool, expandURL string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(v.Rows) * 220)
-	r := diffRenderer{b: &b, p: p, expand: html.EscapeString(expandURL)}
+	r := diffRenderer{b: &b, p: p, expand: html.EscapeString(expandURL), foldData: foldTemplates(p)}
 	if inline {
 		r.inline(v)
 	} else {
@@ -32,6 +32,22 @@ type diffRenderer struct {
 	b      *strings.Builder
 	p      *page
 	expand string // escaped URL of the page with nothing folded
+	// foldData are the fold links' data attributes: their texts for app.js
+	// to say what is left after a click.
+	foldData string
+}
+
+// foldTemplates are the fold link's texts with {n} for the lines hidden
+// and {show} for those the next click shows, as data attributes: app.js
+// words the link anew after each click.
+func foldTemplates(p *page) string {
+	const n, show = 7654321, 1234567 // stand-ins, replaced by the placeholders
+	placeholders := strings.NewReplacer(itoa(n), "{n}", itoa(show), "{show}")
+	attr := func(name, text string) string {
+		return ` data-` + name + `="` + html.EscapeString(placeholders.Replace(text)) + `"`
+	}
+	return attr("all", p.Tn("compare.fold", n, n)) + attr("one", p.Tn("compare.fold", 1, 1)) +
+		attr("part", p.Tn("compare.fold.part", n, n, show))
 }
 
 func (r *diffRenderer) s(parts ...string) {
@@ -56,7 +72,7 @@ func (r *diffRenderer) side(v *diffView) {
 		if row.OldNo > 0 {
 			r.lineLink(row, row.OldNo)
 		}
-		r.s(`</td><td class="tx old `, cellClass(row.OldOp), `">`)
+		r.s(`</td><td class="tx old `, cellClass(row.OldOp), headClass(row.OldDepth), `">`)
 		if row.OldNo > 0 {
 			r.mark(markFor(row.OldOp, true))
 			r.segments(row.Old, row.OldOp == "delete", "del")
@@ -65,7 +81,7 @@ func (r *diffRenderer) side(v *diffView) {
 		if row.NewNo > 0 {
 			r.lineLink(row, row.NewNo)
 		}
-		r.s(`</td><td class="tx new `, cellClass(row.NewOp), `">`)
+		r.s(`</td><td class="tx new `, cellClass(row.NewOp), headClass(row.NewDepth), `">`)
 		if row.NewNo > 0 {
 			r.mark(markFor(row.NewOp, false))
 			r.segments(row.New, row.NewOp == "insert", "ins")
@@ -90,7 +106,7 @@ func (r *diffRenderer) inline(v *diffView) {
 		case (row.Op == "replace" || row.Op == "move") && !row.Quiet:
 			// Two lines: the old version, then the new one.
 			r.rowStart(row, " first")
-			r.s(`<td class="ln">`, strconv.Itoa(row.OldNo), `</td><td class="ln"></td><td class="tx old">`)
+			r.s(`<td class="ln">`, strconv.Itoa(row.OldNo), `</td><td class="ln"></td><td class="tx old`, headClass(row.OldDepth), `">`)
 			r.mark(markFor(row.OldOp, true))
 			r.segments(row.Old, false, "del")
 			r.s("</td></tr>\n")
@@ -100,7 +116,7 @@ func (r *diffRenderer) inline(v *diffView) {
 			}
 			r.s(`><td class="ln"></td><td class="ln">`)
 			r.lineLink(row, row.NewNo)
-			r.s(`</td><td class="tx new">`)
+			r.s(`</td><td class="tx new`, headClass(row.NewDepth), `">`)
 			r.mark(markFor(row.NewOp, false))
 			r.segments(row.New, false, "ins")
 			if row.Op == "move" {
@@ -119,15 +135,15 @@ func (r *diffRenderer) inline(v *diffView) {
 			}
 			switch row.Op {
 			case "delete":
-				r.s(`</td><td class="tx old">`)
+				r.s(`</td><td class="tx old`, headClass(row.OldDepth), `">`)
 				r.mark("−")
 				r.segments(row.Old, true, "del")
 			case "insert":
-				r.s(`</td><td class="tx new">`)
+				r.s(`</td><td class="tx new`, headClass(row.NewDepth), `">`)
 				r.mark("+")
 				r.segments(row.New, true, "ins")
 			default:
-				r.s(`</td><td class="tx">`)
+				r.s(`</td><td class="tx`, headClass(row.NewDepth), `">`)
 				r.segments(row.New, false, "")
 			}
 			r.s("</td></tr>\n")
@@ -150,7 +166,7 @@ func (r *diffRenderer) rowStart(row viewRow, extraClass string) {
 
 func (r *diffRenderer) fold(row viewRow, columns int) {
 	r.s(`<tr class="fold"><td colspan="`, strconv.Itoa(columns), `"><a class="unfold" href="`, r.expand,
-		`" data-rows="`, strconv.Itoa(row.Folded), `">`, html.EscapeString(r.p.T("compare.fold", row.FoldShow())), "</a></td></tr>\n")
+		`" data-rows="`, strconv.Itoa(row.Folded), `"`, r.foldData, `>`, html.EscapeString(row.FoldLabel(r.p)), "</a></td></tr>\n")
 }
 
 func (r *diffRenderer) lineLink(row viewRow, n int) {
@@ -199,6 +215,15 @@ func rowClass(row viewRow) string {
 		c += " blk"
 	}
 	return c
+}
+
+// headClass is the class of a cell holding a heading of that depth: h1 …
+// h6, styled as headings.
+func headClass(depth int) string {
+	if depth == 0 {
+		return ""
+	}
+	return " h" + strconv.Itoa(depth)
 }
 
 func cellClass(op string) string {

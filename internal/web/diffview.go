@@ -1,6 +1,10 @@
 package web
 
-import "github.com/policywatch/policywatch/internal/textdiff"
+import (
+	"strings"
+
+	"github.com/policywatch/policywatch/internal/textdiff"
+)
 
 // contextLines of unchanged text stay visible around each change; longer
 // unchanged runs are folded.
@@ -22,10 +26,25 @@ type viewRow struct {
 	NewNo      int
 	Old, New   []textdiff.Segment
 	Formatting bool
-	Quiet      bool // a formatting-only change shown as unchanged
-	Hidden     bool // folded away until expanded
-	Block      int  // 1-based change number on the first row of a change, else 0
-	Folded     int  // on a fold row: how many rows it hides
+	// OldDepth and NewDepth are the Markdown heading levels (1-6) of the
+	// sides that are headings, 0 for other lines; their segments are
+	// without the heading marks, which the page shows as heading styles.
+	OldDepth, NewDepth int
+	Quiet              bool // a formatting-only change shown as unchanged
+	Hidden             bool // folded away until expanded
+	Block              int  // 1-based change number on the first row of a change, else 0
+	Folded             int  // on a fold row: how many rows it hides
+}
+
+// FoldLabel is what a fold's link says: how many unchanged lines it
+// hides and how many one click shows. The same texts, with {n} and
+// {show}, go to app.js in the link's data attributes (foldTemplates).
+func (r viewRow) FoldLabel(p *page) string {
+	show := r.FoldShow()
+	if show < r.Folded {
+		return p.Tn("compare.fold.part", r.Folded, r.Folded, show)
+	}
+	return p.Tn("compare.fold", r.Folded, r.Folded)
 }
 
 // unfoldStep is how many hidden rows one click on a fold reveals (app.js
@@ -50,7 +69,12 @@ type viewOptions struct {
 	sideBySide     bool // put deletions beside the insertions that follow them
 }
 
+// newDiffView lays a comparison out. Blank lines are never rows: they
+// only separate paragraphs (line numbers still count them, as everywhere
+// a line is cited), so the view drops them before it finds the changes
+// and folds the rest.
 func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
+	res = withoutBlankLines(res)
 	v := &diffView{Rows: make([]viewRow, 0, len(res.Rows)+8)}
 	blocks := res.Blocks(opt.hideFormatting)
 	v.Changes = len(blocks)
@@ -86,6 +110,23 @@ func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
 	return v
 }
 
+// withoutBlankLines drops the rows whose every side is a blank line: the
+// blank lines between paragraphs, added, removed or kept.
+func withoutBlankLines(res textdiff.Result) textdiff.Result {
+	rows := make([]textdiff.Row, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		if !isBlankRow(r) {
+			rows = append(rows, r)
+		}
+	}
+	res.Rows = rows
+	return res
+}
+
+func isBlankRow(r textdiff.Row) bool {
+	return (r.OldNo == 0 || strings.TrimSpace(r.Old) == "") && (r.NewNo == 0 || strings.TrimSpace(r.New) == "")
+}
+
 // zipDeletionsAndInsertions puts a run of deleted lines beside the run of
 // inserted lines that follows it, row by row, as side-by-side views do:
 // no half-empty rows where one text replaced another.
@@ -111,8 +152,9 @@ func zipDeletionsAndInsertions(rows []viewRow) []viewRow {
 			switch {
 			case k < len(dels) && k < len(ins):
 				r = viewRow{Op: "pair", OldOp: "delete", NewOp: "insert", OldNo: dels[k].OldNo, NewNo: ins[k].NewNo,
-					Old: dels[k].Old, New: ins[k].New, Formatting: dels[k].Formatting && ins[k].Formatting,
-					Block: max(dels[k].Block, ins[k].Block)}
+					Old: dels[k].Old, New: ins[k].New, OldDepth: dels[k].OldDepth, NewDepth: ins[k].NewDepth,
+					Formatting: dels[k].Formatting && ins[k].Formatting,
+					Block:      max(dels[k].Block, ins[k].Block)}
 			case k < len(dels):
 				r = dels[k]
 			default:
@@ -142,5 +184,52 @@ func toViewRow(r textdiff.Row, opt viewOptions, block int) viewRow {
 		v.Old = []textdiff.Segment{{Text: r.Old}}
 		v.New = []textdiff.Segment{{Text: r.New}}
 	}
+	if r.OldNo > 0 {
+		v.OldDepth, v.Old = headingSegments(r.Old, v.Old)
+	}
+	if r.NewNo > 0 {
+		v.NewDepth, v.New = headingSegments(r.New, v.New)
+	}
 	return v
+}
+
+// headingSegments finds whether line is a Markdown heading and, if so,
+// cuts its marks ("## ") off the front of its segments.
+func headingSegments(line string, segs []textdiff.Segment) (int, []textdiff.Segment) {
+	depth, marks := headingMarks(line)
+	if depth == 0 {
+		return 0, segs
+	}
+	out := make([]textdiff.Segment, 0, len(segs))
+	for _, sg := range segs {
+		if marks >= len(sg.Text) {
+			marks -= len(sg.Text)
+			continue
+		}
+		sg.Text = sg.Text[marks:]
+		marks = 0
+		out = append(out, sg)
+	}
+	return depth, out
+}
+
+// headingMarks reads a Markdown ATX heading: its level (1-6, 0 when line
+// is no heading) and the length in bytes of its marks and the spaces after
+// them.
+func headingMarks(line string) (depth, marks int) {
+	for depth < len(line) && line[depth] == '#' {
+		depth++
+	}
+	if depth == 0 || depth > 6 {
+		return 0, 0
+	}
+	rest := line[depth:]
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return 0, 0
+	}
+	text := strings.TrimLeft(rest, " \t")
+	if text == "" {
+		return 0, 0 // a line of marks alone says nothing
+	}
+	return depth, len(line) - len(text)
 }

@@ -33,6 +33,12 @@ func (p *page) T(key string, args ...any) string {
 	return locale.NewPrinter(p.Lang).Printf(key, args...)
 }
 
+// Tn is T for a message counting n things: the singular form when n is 1
+// (locale.Printer.Plural).
+func (p *page) Tn(key string, n int, args ...any) string {
+	return locale.NewPrinter(p.Lang).Plural(key, n, args...)
+}
+
 func (p *page) Time(t time.Time) string { return formatTime(p.Lang, p.zoneOrDefault(), t) }
 
 func (p *page) Date(t time.Time) string { return formatDate(p.Lang, p.zoneOrDefault(), t) }

@@ -9,6 +9,7 @@ import (
 
 type policyData struct {
 	Policy   *policywatch.Policy
+	Status   string       // as shown (shownStatus)
 	Versions []versionRow // newest first
 	Runs     []policywatch.CheckRun
 	Timeline timeline
@@ -18,6 +19,7 @@ type policyData struct {
 // versionRow is a version with its change against the one before.
 type versionRow struct {
 	policywatch.Version
+	No        int // the version's number in its policy: v1, v2, …
 	PrevID    int64
 	Stats     *textdiff.Stats
 	Level     policywatch.Level // of the analysis against the version before ("" if none)
@@ -50,13 +52,13 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 		levels[[2]int64{a.FromVersion, a.ToVersion}] = a.Level
 	}
 	rows := make([]versionRow, len(versions))
+	numbers := versionNumbers(versions)
 	for i, v := range versions {
-		rows[i] = versionRow{Version: v}
+		rows[i] = versionRow{Version: v, No: numbers[v.ID]}
 		if i > 0 {
 			rows[i].PrevID = versions[i-1].ID
 		}
 		if i > 0 && !v.Technical {
-			rows[i].PrevID = versions[i-1].ID
 			rows[i].Level = levels[[2]int64{versions[i-1].ID, v.ID}]
 			rows[i].LevelName = rows[i].Level.Label(p.Lang)
 			if res, err := s.compare(r, versions[i-1].ID, v.ID); err == nil {
@@ -65,7 +67,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 			}
 		}
 	}
-	data := policyData{Policy: pol, Runs: runs, Timeline: newTimeline(policyChanges(rows), p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
+	data := policyData{Policy: pol, Status: shownStatus(*pol), Runs: runs, Timeline: newTimeline(policyChanges(rows), p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
 	for i := len(rows) - 1; i >= 0; i-- {
 		data.Versions = append(data.Versions, rows[i])
 	}
@@ -73,6 +75,9 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Data = data
 	s.render(w, r, http.StatusOK, "policy", p)
 }
+
+// Label is the version's name on pages: v1, v2, ….
+func (r versionRow) Label() string { return versionLabel(r.No) }
 
 // policyChanges leaves out technical re-extractions: they are not changes of
 // the policy and have no place on its timeline.

@@ -60,14 +60,14 @@ func readPolicyForm(r *http.Request, pol *policywatch.Policy) error {
 	pol.Platform = strings.TrimSpace(r.PostFormValue("platform"))
 	pol.URL = strings.TrimSpace(r.PostFormValue("url"))
 	if pol.URL == "" && pol.ID == 0 {
-		return policywatch.Errorf(policywatch.ErrBadURL, "a policy to check needs its URL")
+		return policywatch.Errorl(policywatch.ErrBadURL, "invalid.policy.url")
 	}
 	var err error
 	if pol.Kind, err = policywatch.ParseKind(r.PostFormValue("kind")); err != nil {
-		return &policywatch.Error{Class: policywatch.ErrInvalid, Message: err.Error()}
+		return err
 	}
 	if pol.Render, err = policywatch.ParseRenderMode(r.PostFormValue("render")); err != nil {
-		return &policywatch.Error{Class: policywatch.ErrInvalid, Message: err.Error()}
+		return err
 	}
 	if pol.Interval, err = parseInterval(r.PostFormValue("every")); err != nil {
 		return err

@@ -39,6 +39,7 @@ func (s *Server) profileVersion(r *http.Request, pol *policywatch.Policy) (*poli
 type profileData struct {
 	Policy  *policywatch.Policy
 	Version *policywatch.Version
+	Label   string // the version's number in its policy: v1, v2, …
 	Profile *profile.Profile
 	Groups  []profileGroup
 }
@@ -52,6 +53,7 @@ type profileGroup struct {
 type profileFact struct {
 	facts.Fact
 	CategoryName string
+	StatedName   string // a cross-border statement in words (present, absent, …)
 }
 
 // profilePage serves GET /policies/{id}/profile[?version=].
@@ -72,10 +74,17 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, p *page) {
 	}
 	prof := profile.Build(v.Text, fs, p.Lang)
 	data := profileData{Policy: pol, Version: v, Profile: prof}
+	if versions, err := s.store.ListVersions(r.Context(), pol.ID); err == nil {
+		data.Label = versionLabel(versionNumbers(versions)[v.ID])
+	}
 	for _, g := range prof.Groups {
 		pg := profileGroup{Type: g.Type, Name: analyze.FactTypeName(g.Type, p.Lang)}
 		for _, f := range g.Facts {
-			pg.Facts = append(pg.Facts, profileFact{Fact: f, CategoryName: profile.CategoryName(f.Category, p.Lang)})
+			pf := profileFact{Fact: f, CategoryName: profile.CategoryName(f.Category, p.Lang)}
+			if f.Stated != "" {
+				pf.StatedName = profile.StatedName(f.Stated, p.Lang)
+			}
+			pg.Facts = append(pg.Facts, pf)
 		}
 		data.Groups = append(data.Groups, pg)
 	}

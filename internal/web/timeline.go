@@ -49,7 +49,7 @@ func newTimeline(rows []versionRow, p *page) timeline {
 	}
 	for i, v := range rows {
 		pt := timelinePoint{X: x(v.CapturedAt), Y: y, R: 5, Class: "first", Href: p.Link("/versions/" + itoa(int(v.ID)))}
-		label := p.Time(v.CapturedAt)
+		label := v.Label() + " · " + p.Time(v.CapturedAt)
 		if i > 0 && v.Stats != nil {
 			changed := v.Stats.Added + v.Stats.Removed + v.Stats.Modified + v.Stats.Moved
 			pt.R = 4 + math.Min(10, 2*math.Log2(1+float64(changed)))

@@ -12,9 +12,38 @@ import (
 type versionData struct {
 	Policy     *policywatch.Policy
 	Version    *policywatch.Version
+	Label      string // v1, v2, … in its policy
 	Snapshot   *policywatch.Snapshot
-	Lines      []string
+	Lines      []textLine
 	Prev, Next int64
+}
+
+// textLine is a line of a version's text as the page shows it: its number
+// over the normalized text (the number facts, checks and diffs cite), the
+// text without Markdown heading marks, and its heading level.
+type textLine struct {
+	No    int
+	Text  string
+	Depth int  // 1-6 for a heading, else 0
+	Para  bool // the first line of a paragraph after a blank line
+}
+
+// textLines are a normalized text's lines to show: blank lines only
+// separate paragraphs and are not shown (their numbers are skipped, so
+// that every number stays the one cited elsewhere).
+func textLines(text string) []textLine {
+	var out []textLine
+	blank := false
+	for i, l := range textdiff.Lines(text) {
+		if strings.TrimSpace(l) == "" {
+			blank = true
+			continue
+		}
+		depth, marks := headingMarks(l)
+		out = append(out, textLine{No: i + 1, Text: l[marks:], Depth: depth, Para: blank})
+		blank = false
+	}
+	return out
 }
 
 // versionPage serves GET /versions/{id} (the text with line anchors) and
@@ -43,7 +72,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	data := versionData{Policy: pol, Version: v, Lines: textdiff.Lines(text)}
+	data := versionData{Policy: pol, Version: v, Lines: textLines(text)}
 	if v.SnapshotID != 0 {
 		data.Snapshot, _ = s.store.FindSnapshot(r.Context(), v.SnapshotID)
 		if data.Snapshot != nil {
@@ -51,6 +80,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 	}
 	if versions, err := s.store.ListVersions(r.Context(), pol.ID); err == nil {
+		data.Label = versionLabel(versionNumbers(versions)[v.ID])
 		for i, other := range versions {
 			if other.ID == v.ID {
 				if i > 0 {
@@ -62,7 +92,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) {
 			}
 		}
 	}
-	p.Title = pol.Name + " · " + p.Time(v.CapturedAt)
+	p.Title = pol.Name + " · " + data.Label + " · " + p.Time(v.CapturedAt)
 	p.Data = data
 	s.render(w, r, http.StatusOK, "version", p)
 }

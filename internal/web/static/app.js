@@ -24,7 +24,17 @@
     // Keep the fold below what was just shown.
     fold.parentNode.insertBefore(fold, row);
     link.dataset.rows = left;
-    link.textContent = link.textContent.replace(/\d+/, Math.min(left, STEP));
+    link.textContent = foldLabel(link, left);
+  }
+
+  // foldLabel words a fold link for the lines it still hides, from the
+  // texts the page gives it (data-part, data-all, data-one): how many
+  // are hidden, and how many the next click shows.
+  function foldLabel(link, left) {
+    var d = link.dataset;
+    var text = left > STEP ? d.part : (left === 1 ? d.one : d.all);
+    if (!text) return link.textContent;
+    return text.replace('{n}', left).replace('{show}', Math.min(left, STEP));
   }
 
   document.addEventListener('click', function (e) {

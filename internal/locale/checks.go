@@ -1,0 +1,65 @@
+package locale
+
+// checkMessages say what a failed check of each error class means
+// (policywatch.ErrorClass.Label): a check's stored message is English,
+// written for `policywatch list`, and pages show this in the reader's
+// language before it. invalid.* here are errors of the web pages' own
+// input (policywatch.Errorl).
+func checkMessages() messages {
+	return messages{
+		"zh": {
+			"errclass.network":           "无法连接网站（网络或域名解析出错）",
+			"errclass.timeout":           "网站没有在限定时间内完整响应",
+			"errclass.http_status":       "网站返回了错误页面或错误状态",
+			"errclass.rate_limited":      "网站要求放慢访问（HTTP 429），要等的时间超过了检查的上限",
+			"errclass.too_large":         "页面超过了下载大小的上限",
+			"errclass.truncated":         "页面没有下载完整",
+			"errclass.redirects":         "重定向次数过多或形成了循环",
+			"errclass.blocked":           "网址指向内网或本机地址，出于安全考虑不抓取",
+			"errclass.bad_url":           "网址无效",
+			"errclass.bot_wall":          "网站返回的是人机验证或反爬虫页面，不是政策",
+			"errclass.empty":             "页面文字太少，不像是政策（空白页或错误页？）",
+			"errclass.suspicious":        "文字比上一版大幅减少，等下一次检查确认后才记录",
+			"errclass.render":            "无头浏览器没能渲染这个页面",
+			"errclass.extract":           "没能从页面中提取出正文",
+			"errclass.unreadable":        "内容不是可读的文字（二进制数据或乱码）",
+			"errclass.unsupported":       "无法读取这种类型的内容",
+			"errclass.not_found":         "找不到",
+			"errclass.invalid":           "输入有误",
+			"errclass.internal":          "程序内部出错",
+			"errclass.not_checkable":     "这个政策只有导入的版本，没有可以抓取的网址",
+			"errclass.already_exists":    "已经存在",
+			"errclass.http_status.code":  "网站返回了错误状态 HTTP %d",
+			"invalid.versionpair":        "from 和 to 必须是版本编号",
+			"invalid.versionpair.policy": "版本 %d 和 %d 属于不同的政策，不能对比",
+			"invalid.policy.url":         "要检查的政策需要网址",
+		},
+		"en": {
+			"errclass.network":           "Could not reach the site (network or DNS error)",
+			"errclass.timeout":           "The site did not answer in time",
+			"errclass.http_status":       "The site answered with an error page or status",
+			"errclass.rate_limited":      "The site asks to slow down (HTTP 429) for longer than a check waits",
+			"errclass.too_large":         "The page is over the download size limit",
+			"errclass.truncated":         "The download was cut short",
+			"errclass.redirects":         "Too many redirects, or a redirect loop",
+			"errclass.blocked":           "The address is private or local and is not fetched, for safety",
+			"errclass.bad_url":           "The URL is not valid",
+			"errclass.bot_wall":          "The site answered with a bot check or captcha, not the policy",
+			"errclass.empty":             "Too little text to be a policy (an empty or error page?)",
+			"errclass.suspicious":        "The text shrank sharply; held until the next check confirms it",
+			"errclass.render":            "The headless browser could not render the page",
+			"errclass.extract":           "The policy's text could not be extracted from the page",
+			"errclass.unreadable":        "The content is not readable text (binary or garbled)",
+			"errclass.unsupported":       "This type of content cannot be read",
+			"errclass.not_found":         "Not found",
+			"errclass.invalid":           "Invalid input",
+			"errclass.internal":          "Internal error",
+			"errclass.not_checkable":     "This policy has imported versions only and no URL to fetch",
+			"errclass.already_exists":    "Already exists",
+			"errclass.http_status.code":  "The site answered with HTTP %d",
+			"invalid.versionpair":        "from and to must be version ids",
+			"invalid.versionpair.policy": "versions %d and %d belong to different policies",
+			"invalid.policy.url":         "a policy to check needs its URL",
+		},
+	}
+}
