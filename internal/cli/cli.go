@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/browser"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/llm"
@@ -204,6 +205,17 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 }
 
 // openStore opens the database on first use.
+// openWithID reads the id argument of a command on one policy, version or
+// subscription (a bad one is a usage error) and opens the store.
+func (a *app) openWithID(ctx context.Context, arg string) (int64, *store.Store, error) {
+	id, err := policywatch.ParseID(arg)
+	if err != nil {
+		return 0, nil, usageError{err}
+	}
+	st, err := a.openStore(ctx)
+	return id, st, err
+}
+
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	if a.store != nil {
 		return a.store, nil

@@ -32,11 +32,7 @@ func (a *app) editCommand() *cobra.Command {
 			if pause && resume {
 				return usagef("--pause and --resume contradict each other")
 			}
-			id, err := policywatch.ParseID(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			st, err := a.openStore(cmd.Context())
+			id, st, err := a.openWithID(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -278,11 +278,7 @@ func (a *app) unsubscribeCommand() *cobra.Command {
 		Short: "Delete a subscription (and its pending deliveries)",
 		Args:  exactArgs(1, "a subscription id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := policywatch.ParseID(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			st, err := a.openStore(cmd.Context())
+			id, st, err := a.openWithID(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -293,11 +293,7 @@ func (a *app) versionsCommand() *cobra.Command {
 			if err := formatFlag(format, "text", "json"); err != nil {
 				return err
 			}
-			id, err := policywatch.ParseID(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			st, err := a.openStore(cmd.Context())
+			id, st, err := a.openWithID(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -337,11 +333,7 @@ func (a *app) showCommand() *cobra.Command {
 		Short: "Print a version's normalized text",
 		Args:  exactArgs(1, "a version id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := policywatch.ParseID(args[0])
-			if err != nil {
-				return usageError{err}
-			}
-			st, err := a.openStore(cmd.Context())
+			id, st, err := a.openWithID(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

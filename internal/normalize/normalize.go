@@ -45,6 +45,19 @@ func Clean(s string) string {
 // text changed. Nothing is copied while the output is the input so far,
 // so text already clean comes back as it is.
 func clean(s string) (string, bool) {
+	return rewriteLines(s, func(line string) string {
+		if !plainValid(line) {
+			line = cleanLine(line)
+		}
+		return strings.TrimRightFunc(line, unicode.IsSpace)
+	})
+}
+
+// rewriteLines unifies line endings, passes each line through fix and
+// writes what is not blank, one blank line between paragraphs however many
+// stood there, each line ending in a newline, and reports whether the text
+// changed. Nothing is copied while the output is the input so far.
+func rewriteLines(s string, fix func(string) string) (string, bool) {
 	crlf := strings.Contains(s, "\r")
 	if crlf {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -53,26 +66,17 @@ func clean(s string) (string, bool) {
 	w := lazyWriter{src: s}
 	started, pendingBlank := false, false
 	for line := range strings.Lines(s) {
-		line = strings.TrimSuffix(line, "\n")
-		if !plainValid(line) {
-			line = cleanLine(line)
-		}
-		line = strings.TrimRightFunc(line, unicode.IsSpace)
+		line = fix(strings.TrimSuffix(line, "\n"))
 		if line == "" {
 			pendingBlank = started
 			continue
 		}
-		if started {
+		if pendingBlank {
 			w.writeNewline()
-			if pendingBlank {
-				w.writeNewline()
-			}
 		}
 		w.writeString(line)
-		started, pendingBlank = true, false
-	}
-	if started {
 		w.writeNewline()
+		started, pendingBlank = true, false
 	}
 	out, changed := w.result()
 	return out, changed || crlf
@@ -223,30 +227,7 @@ func Text(s string) string {
 	return out
 }
 
-func text(s string) (string, bool) {
-	crlf := strings.Contains(s, "\r")
-	if crlf {
-		s = strings.ReplaceAll(s, "\r\n", "\n")
-		s = strings.ReplaceAll(s, "\r", "\n")
-	}
-	w := lazyWriter{src: s}
-	started, pendingBlank := false, false
-	for line := range strings.Lines(s) {
-		line = normLine(strings.TrimSuffix(line, "\n"))
-		if line == "" {
-			pendingBlank = started
-			continue
-		}
-		if pendingBlank {
-			w.writeNewline()
-		}
-		w.writeString(line)
-		w.writeNewline()
-		started, pendingBlank = true, false
-	}
-	out, changed := w.result()
-	return out, changed || crlf
-}
+func text(s string) (string, bool) { return rewriteLines(s, normLine) }
 
 // collapseSpaces trims line and turns each whitespace run into one space.
 func collapseSpaces(line string) string {
