@@ -68,30 +68,33 @@ func (r *diffRenderer) side(v *diffView) {
 			continue
 		}
 		r.rowStart(row, "")
-		r.s(`<td class="ln">`)
-		if row.OldNo > 0 {
-			r.lineLink(row, row.OldNo)
-		}
-		r.s(`</td><td class="tx old `, cellClass(row.OldOp), headClass(row.OldDepth), `">`)
-		if row.OldNo > 0 {
-			r.mark(markFor(row.OldOp, true))
-			r.segments(row.Old, row.OldOp == "delete", "del")
-		}
-		r.s(`</td><td class="ln">`)
-		if row.NewNo > 0 {
-			r.lineLink(row, row.NewNo)
-		}
-		r.s(`</td><td class="tx new `, cellClass(row.NewOp), headClass(row.NewDepth), `">`)
-		if row.NewNo > 0 {
-			r.mark(markFor(row.NewOp, false))
-			r.segments(row.New, row.NewOp == "insert", "ins")
-			if row.Op == "move" {
-				r.movedNote(row.OldNo)
-			}
-		}
-		r.s("</td></tr>\n")
+		r.sideCells(row, row.OldNo, row.OldOp, row.OldDepth, row.Old, true)
+		r.sideCells(row, row.NewNo, row.NewOp, row.NewDepth, row.New, false)
+		r.s("</tr>\n")
 	}
 	r.s("</tbody>\n</table>\n")
+}
+
+// sideCells writes one version's line number and text cells of a
+// side-by-side row; a moved line's new side names where it came from.
+func (r *diffRenderer) sideCells(row viewRow, no int, op string, depth int, segs []textdiff.Segment, old bool) {
+	side, changedOp, tag := "new", "insert", "ins"
+	if old {
+		side, changedOp, tag = "old", "delete", "del"
+	}
+	r.s(`<td class="ln">`)
+	if no > 0 {
+		r.lineLink(row, no)
+	}
+	r.s(`</td><td class="tx `, side, ` `, cellClass(op), headClass(depth), `">`)
+	if no > 0 {
+		r.mark(markFor(op, old))
+		r.segments(segs, op == changedOp, tag)
+		if !old && row.Op == "move" {
+			r.movedNote(row.OldNo)
+		}
+	}
+	r.s("</td>")
 }
 
 func (r *diffRenderer) inline(v *diffView) {

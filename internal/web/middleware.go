@@ -31,21 +31,22 @@ type handlerFunc func(http.ResponseWriter, *http.Request, *page)
 
 // read wraps a page handler: login is needed only when reading is closed.
 func (s *Server) read(h handlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p := s.newPage(w, r)
-		if s.opt.RequireLogin && !p.Admin && !s.auth.bearer(r) {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		h(w, r, p)
-	}
+	return s.loginFirst(h, func(p *page, r *http.Request) bool {
+		return s.opt.RequireLogin && !p.Admin && !s.auth.bearer(r)
+	})
 }
 
 // admin wraps a page only administrators see (forms).
 func (s *Server) admin(h handlerFunc) http.HandlerFunc {
+	return s.loginFirst(h, func(p *page, _ *http.Request) bool { return !p.Admin })
+}
+
+// loginFirst sends whoever mustLogIn to the login page, which brings them
+// back here afterwards.
+func (s *Server) loginFirst(h handlerFunc, mustLogIn func(*page, *http.Request) bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
-		if !p.Admin {
+		if mustLogIn(p, r) {
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
