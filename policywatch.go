@@ -203,7 +203,8 @@ type CheckRun struct {
 	ErrorClass ErrorClass
 	Error      string
 	HTTPStatus int
-	VersionID  int64 // the version recorded, or the unchanged newest one
+	VersionID  int64    // the version recorded, or the unchanged newest one
+	Renderer   Renderer // how the page was obtained; "" when none was (counted in CheckStats, not stored per run)
 }
 
 // FormatID renders a database id the way the CLI and JSON show it.

@@ -43,6 +43,9 @@ type Store interface {
 	FindSnapshot(ctx context.Context, id int64) (*Snapshot, error)
 	// ListCheckRuns returns a policy's most recent check runs, newest first.
 	ListCheckRuns(ctx context.Context, policyID int64, limit int) ([]CheckRun, error)
+	// CheckStats counts every check recorded (RecordCheck adds each to its
+	// count), by result, error class, renderer and duration bucket.
+	CheckStats(ctx context.Context) ([]CheckStat, error)
 
 	// SaveAnalysis stores a change report, replacing the one of the same
 	// pair, engine and language.

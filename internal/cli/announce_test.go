@@ -13,6 +13,7 @@ import (
 	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
+	"github.com/policywatch/policywatch/internal/web"
 )
 
 // editions of one policy page: the same policy, a sentence apart.
@@ -123,5 +124,40 @@ func TestCheckLeavesFailedDeliveries(t *testing.T) {
 	ds, _ := st.ListDeliveries(context.Background(), policywatch.DeliveryFilter{})
 	if len(ds) != 1 || ds[0].Status != policywatch.DeliveryPending || ds[0].Attempts < 1 || !strings.Contains(ds[0].LastError, "503") {
 		t.Errorf("the failed delivery is not left to retry: %+v", ds)
+	}
+}
+
+// TestCLIChecksInMetrics: checks run by `policywatch check` (from cron,
+// with no server running) are counted in a server's /metrics afterwards.
+func TestCLIChecksInMetrics(t *testing.T) {
+	e := newEnv(t)
+	e.page, _ = editions(t)
+	e.run("add", e.srv.URL+"/privacy", "--name", "QQ隐私保护指引", "--platform", "腾讯")
+	e.run("add", e.srv.URL+"/gone", "--name", "已删除的政策", "--platform", "腾讯")
+	e.run("check", "--all")
+	e.run("check", "--all")
+
+	st, err := store.Open(context.Background(), e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv, err := web.New(st, web.Options{AdminToken: "test-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`policywatch_checks_total{error_class="",result="first"} 1`,
+		`policywatch_checks_total{error_class="",result="unchanged"} 1`,
+		`policywatch_checks_total{error_class="http_status",result="failed"} 2`,
+		`policywatch_versions_recorded_total{result="first"} 1`,
+		`policywatch_check_duration_seconds_count{renderer="http"} 4`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, body)
+		}
 	}
 }

@@ -1,12 +1,15 @@
-// Package metrics holds the process's Prometheus metrics: checks by result,
-// check latency, versions recorded and notifications by outcome. /metrics
-// serves them with the queue depth the server adds.
+// Package metrics holds policywatch's Prometheus metrics: checks by result,
+// check latency and versions recorded, counted in the database (so that
+// every process's checks count, `check` from cron included), and the
+// process's own notifications by outcome. /metrics serves them with the
+// queue depth the server adds.
 //
 // The registry and its collectors are made on first use, so commands that
-// never check, notify or serve do not build them.
+// never notify or serve do not build them.
 package metrics
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"time"
@@ -14,39 +17,25 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/policywatch/policywatch"
 )
 
 // set is the process-wide registry and the metrics in it.
 type set struct {
 	registry      *prometheus.Registry
-	checks        *prometheus.CounterVec
-	checkSeconds  *prometheus.HistogramVec
-	versions      *prometheus.CounterVec
 	notifications *prometheus.CounterVec
 }
 
 var process = sync.OnceValue(func() *set {
 	s := &set{
 		registry: prometheus.NewRegistry(),
-		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "policywatch_checks_total",
-			Help: "Checks by result (first, changed, unchanged, failed) and error class.",
-		}, []string{"result", "error_class"}),
-		checkSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "policywatch_check_duration_seconds",
-			Help:    "Time of a whole check (fetch, extraction, comparison, record) by renderer.",
-			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60},
-		}, []string{"renderer"}),
-		versions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "policywatch_versions_recorded_total",
-			Help: "Versions recorded, by result (first or changed).",
-		}, []string{"result"}),
 		notifications: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "policywatch_notifications_total",
 			Help: "Notification deliveries by channel and outcome.",
 		}, []string{"channel", "outcome"}),
 	}
-	s.registry.MustRegister(s.checks, s.checkSeconds, s.versions, s.notifications,
+	s.registry.MustRegister(s.notifications,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return s
 })
@@ -54,27 +43,112 @@ var process = sync.OnceValue(func() *set {
 // Registry is the process-wide registry of these metrics.
 func Registry() *prometheus.Registry { return process().registry }
 
-// ObserveCheck counts one check.
-func ObserveCheck(result, errorClass, renderer string, d time.Duration) {
-	s := process()
-	s.checks.WithLabelValues(result, errorClass).Inc()
-	if renderer == "" {
-		renderer = "none"
-	}
-	s.checkSeconds.WithLabelValues(renderer).Observe(d.Seconds())
-	if result == "first" || result == "changed" {
-		s.versions.WithLabelValues(result).Inc()
-	}
-}
-
 // ObserveNotification counts one delivery attempt.
 func ObserveNotification(channel, outcome string) {
 	process().notifications.WithLabelValues(channel, outcome).Inc()
 }
 
 // Handler serves the process's metrics and those of the extra registries
-// (a server's queue depth, say) in the Prometheus text format.
+// (a server's queue depth and check counts, say) in the Prometheus text
+// format. A collector that fails (the database does not answer) leaves its
+// metrics out; the others are served.
 func Handler(extra ...prometheus.Gatherer) http.Handler {
 	g := prometheus.Gatherers(append([]prometheus.Gatherer{Registry()}, extra...))
-	return promhttp.HandlerFor(g, promhttp.HandlerOpts{})
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
+// CheckStats reads the counts of the checks recorded in the database
+// (policywatch.Store.CheckStats).
+type CheckStats func(ctx context.Context) ([]policywatch.CheckStat, error)
+
+// checkCollector makes the check metrics from the database's counts at each
+// scrape: one small grouped read, however many checks were ever made.
+type checkCollector struct {
+	stats                      CheckStats
+	checks, duration, versions *prometheus.Desc
+}
+
+// NewCheckCollector serves policywatch_checks_total{result,error_class},
+// policywatch_check_duration_seconds{renderer} and
+// policywatch_versions_recorded_total{result} from the database's counts.
+// Every process reports the same database-wide totals: with several
+// servers, take one of them (max), not their sum.
+func NewCheckCollector(stats CheckStats) prometheus.Collector {
+	return &checkCollector{
+		stats: stats,
+		checks: prometheus.NewDesc("policywatch_checks_total",
+			"Checks recorded by result (first, changed, unchanged, failed) and error class, by every process using the database.",
+			[]string{"result", "error_class"}, nil),
+		duration: prometheus.NewDesc("policywatch_check_duration_seconds",
+			"Time of a whole check (fetch, extraction, comparison, record) by renderer, of every check recorded.",
+			[]string{"renderer"}, nil),
+		versions: prometheus.NewDesc("policywatch_versions_recorded_total",
+			"Versions recorded by checks, by result (first or changed).",
+			[]string{"result"}, nil),
+	}
+}
+
+func (c *checkCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.checks
+	ch <- c.duration
+	ch <- c.versions
+}
+
+// histogram is one renderer's check durations.
+type histogram struct {
+	count   uint64
+	sum     float64
+	buckets map[float64]uint64 // cumulative, by upper bound in seconds
+}
+
+func (c *checkCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	stats, err := c.stats(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.checks, err)
+		return
+	}
+	type key struct{ result, class string }
+	checks := map[key]uint64{}
+	versions := map[string]uint64{}
+	durations := map[string]*histogram{}
+	for _, s := range stats {
+		n := uint64(s.Checks)
+		checks[key{string(s.Result), string(s.ErrorClass)}] += n
+		if s.Result == policywatch.ResultFirst || s.Result == policywatch.ResultChanged {
+			versions[string(s.Result)] += n
+		}
+		renderer := string(s.Renderer)
+		if renderer == "" {
+			renderer = "none"
+		}
+		h := durations[renderer]
+		if h == nil {
+			h = &histogram{buckets: map[float64]uint64{}}
+			for _, b := range policywatch.CheckDurationBuckets {
+				h.buckets[b.Seconds()] = 0
+			}
+			durations[renderer] = h
+		}
+		h.count += n
+		h.sum += s.Total.Seconds()
+		if s.UpTo == 0 {
+			continue // longer than the last bound: in the count only (+Inf)
+		}
+		for _, b := range policywatch.CheckDurationBuckets {
+			if b >= s.UpTo {
+				h.buckets[b.Seconds()] += n
+			}
+		}
+	}
+	for k, n := range checks {
+		ch <- prometheus.MustNewConstMetric(c.checks, prometheus.CounterValue, float64(n), k.result, k.class)
+	}
+	for result, n := range versions {
+		ch <- prometheus.MustNewConstMetric(c.versions, prometheus.CounterValue, float64(n), result)
+	}
+	for renderer, h := range durations {
+		ch <- prometheus.MustNewConstHistogram(c.duration, h.count, h.sum, h.buckets, renderer)
+	}
 }

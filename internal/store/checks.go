@@ -42,10 +42,13 @@ func (s *Store) RecordCheck(ctx context.Context, rec *policywatch.CheckRecord) e
 		if err := updateAfterCheck(ctx, tx, rec); err != nil {
 			return err
 		}
-		if changedAt.IsZero() {
-			return nil
+		if !changedAt.IsZero() {
+			if err := raiseLastChanged(ctx, tx, run.PolicyID, changedAt); err != nil {
+				return err
+			}
 		}
-		return raiseLastChanged(ctx, tx, run.PolicyID, changedAt)
+		// Counted last: the count's row stays locked until the commit.
+		return countCheck(ctx, tx, run)
 	})
 }
 

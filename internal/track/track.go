@@ -17,7 +17,6 @@ import (
 	"github.com/policywatch/policywatch/internal/extract"
 	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/jsonview"
-	"github.com/policywatch/policywatch/internal/metrics"
 	"github.com/policywatch/policywatch/internal/normalize"
 )
 
@@ -140,14 +139,9 @@ func (c *Checker) CheckMany(ctx context.Context, ids []int64, concurrency int, p
 	return out
 }
 
-// Check checks one policy now and records the outcome.
+// Check checks one policy now and records the outcome (and, with it, its
+// count for /metrics: Store.CheckStats).
 func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
-	o := c.check(ctx, policyID)
-	metrics.ObserveCheck(string(o.Result), string(o.ErrorClass), string(o.Renderer), o.Duration)
-	return o
-}
-
-func (c *Checker) check(ctx context.Context, policyID int64) Outcome {
 	start := c.opt.Now()
 	p, err := c.store.FindPolicy(ctx, policyID)
 	if err != nil {
@@ -170,7 +164,7 @@ func (c *Checker) check(ctx context.Context, policyID int64) Outcome {
 			HTTPStatus: run.status,
 		}, State: run.heldState}
 	}
-	rec.Run.PolicyID, rec.Run.StartedAt = p.ID, start
+	rec.Run.PolicyID, rec.Run.StartedAt, rec.Run.Renderer = p.ID, start, run.renderer
 	rec.Run.Duration = c.opt.Now().Sub(start)
 	rec.FailingAfter = c.opt.FailingAfter
 	failures := 0

@@ -10,10 +10,12 @@ import (
 	"github.com/policywatch/policywatch/internal/metrics"
 )
 
-// metricsHandler serves /metrics: the process's metrics plus the number of
-// policies due for a check (the queue's depth).
+// metricsHandler serves /metrics: the process's metrics, the counts of the
+// checks recorded in the database (by any process: a `check` from cron
+// too), and the number of policies due for a check (the queue's depth).
 func (s *Server) metricsHandler() http.Handler {
 	reg := prometheus.NewRegistry()
+	reg.MustRegister(metrics.NewCheckCollector(s.store.CheckStats))
 	if c := s.opt.Checker; c != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "policywatch_due_policies",

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"Heartbeats", testHeartbeats},
 		{"Subscriptions", testSubscriptions},
 		{"Deliveries", testDeliveries},
+		{"CheckStats", testCheckStats},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
