@@ -100,7 +100,7 @@ dates, each in the policy's own wording with its line.`,
 			t.row("LINE", "TYPE", "VALUE")
 			for _, f := range fs {
 				value := f.Value
-				if f.Sensitive != nil && *f.Sensitive {
+				if f.IsSensitive() {
 					value += " [敏感]"
 				}
 				if f.Stated != "" {

@@ -25,7 +25,7 @@ func MatrixRow(fs []facts.Fact) Row {
 	for _, f := range fs {
 		switch f.Type {
 		case facts.PI:
-			if isSensitive(f) {
+			if f.IsSensitive() {
 				r.Sensitive[f.Category] = append(r.Sensitive[f.Category], f)
 			}
 		case facts.ThirdParty:

@@ -89,7 +89,7 @@ func group(fs []facts.Fact) []Group {
 		if t == facts.PI {
 			// Sensitive first, then by category, each in the order of the text.
 			sort.SliceStable(g, func(i, j int) bool {
-				si, sj := isSensitive(g[i]), isSensitive(g[j])
+				si, sj := g[i].IsSensitive(), g[j].IsSensitive()
 				if si != sj {
 					return si
 				}
@@ -101,12 +101,11 @@ func group(fs []facts.Fact) []Group {
 	return out
 }
 
-func isSensitive(f facts.Fact) bool { return f.Sensitive != nil && *f.Sensitive }
 
 func sensitive(fs []facts.Fact) []facts.Fact {
 	var out []facts.Fact
 	for _, f := range fs {
-		if f.Type == facts.PI && isSensitive(f) {
+		if f.Type == facts.PI && f.IsSensitive() {
 			out = append(out, f)
 		}
 	}

@@ -106,7 +106,7 @@ func TestZeekr(t *testing.T) {
 		t.Errorf("groups or sensitive information missing")
 	}
 	for _, g := range p.Groups {
-		if g.Type == facts.PI && !isSensitive(g.Facts[0]) {
+		if g.Type == facts.PI && !g.Facts[0].IsSensitive() {
 			t.Errorf("sensitive information is not listed first")
 		}
 	}
