@@ -129,8 +129,8 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	data.Stats = res.Stats
 	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext, sideBySide: !data.Inline})
+	data.Stats = data.View.Stats // the figures of the rows shown
 	data.Changes = data.View.Changes
 	data.Table = renderDiff(data.View, p, data.Inline, data.ExpandURL)
 	report, err := s.analysisFor(r.Context(), from.ID, to.ID, p.Lang)

@@ -14,6 +14,10 @@ const contextLines = 3
 type diffView struct {
 	Rows    []viewRow
 	Changes int // change blocks shown
+	// Stats are the comparison's figures less the blank lines the view
+	// leaves out (textdiff counts a blank line added or removed as a
+	// formatting change).
+	Stats textdiff.Stats
 }
 
 // viewRow is one row of the table: a line pair, or a fold standing for
@@ -75,7 +79,7 @@ type viewOptions struct {
 // and folds the rest.
 func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
 	res = withoutBlankLines(res)
-	v := &diffView{Rows: make([]viewRow, 0, len(res.Rows)+8)}
+	v := &diffView{Rows: make([]viewRow, 0, len(res.Rows)+8), Stats: res.Stats}
 	blocks := res.Blocks(opt.hideFormatting)
 	v.Changes = len(blocks)
 	visible := make([]bool, len(res.Rows))
@@ -115,8 +119,13 @@ func newDiffView(res textdiff.Result, opt viewOptions) *diffView {
 func withoutBlankLines(res textdiff.Result) textdiff.Result {
 	rows := make([]textdiff.Row, 0, len(res.Rows))
 	for _, r := range res.Rows {
-		if !isBlankRow(r) {
+		switch {
+		case !isBlankRow(r):
 			rows = append(rows, r)
+		case r.Formatting:
+			res.Stats.Formatting--
+		case r.Op == textdiff.Equal:
+			res.Stats.Unchanged--
 		}
 	}
 	res.Rows = rows

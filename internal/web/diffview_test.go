@@ -85,6 +85,9 @@ func TestBlankLinesAreNeverRows(t *testing.T) {
 		if v.Changes != 1 {
 			t.Errorf("side %v: %d changes, want 1 (the edited paragraph and the new one, with nothing but blank lines between)", side, v.Changes)
 		}
+		if want := (textdiff.Stats{Added: 1, Modified: 1, Unchanged: 3}); v.Stats != want {
+			t.Errorf("side %v: stats %+v, want %+v (blank lines are no formatting changes the page could show)", side, v.Stats, want)
+		}
 	}
 	// The comparison itself (the diff JSON) keeps every line.
 	blank := 0

@@ -35,11 +35,25 @@ func (e *e2e) allow(s string) {
 
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
+	skipWithoutChromium(t)
+	return newE2EWith(t, newFixture(t, Options{}))
+}
+
+// skipWithoutChromium skips a browser test on a machine without Chromium.
+func skipWithoutChromium(t *testing.T) {
+	t.Helper()
+	if _, err := browser.Find(); err != nil {
+		t.Skipf("Chromium not installed (%v): apt-get install chromium, or set CHROME_PATH", err)
+	}
+}
+
+// newE2EWith drives the server of fixture f.
+func newE2EWith(t *testing.T, f *fixture) *e2e {
+	t.Helper()
 	path, err := browser.Find()
 	if err != nil {
 		t.Skipf("Chromium not installed (%v): apt-get install chromium, or set CHROME_PATH", err)
 	}
-	f := newFixture(t, Options{})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("accept-lang", "zh-CN,zh"),

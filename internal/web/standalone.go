@@ -34,7 +34,7 @@ func WriteDiffDocument(w io.Writer, res textdiff.Result, oldName, newName, lang 
 	p := &page{Lang: lang, Title: oldName + " → " + newName}
 	view := newDiffView(res, viewOptions{hideFormatting: hideFormatting, allContext: true, sideBySide: true})
 	p.Data = standaloneData{
-		OldName: oldName, NewName: newName, Stats: res.Stats, View: view,
+		OldName: oldName, NewName: newName, Stats: view.Stats, View: view,
 		CSS: template.CSS(css), Table: renderDiff(view, p, false, ""),
 	}
 	var buf bytes.Buffer

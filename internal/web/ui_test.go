@@ -67,6 +67,15 @@ func newUIFixture(t *testing.T) *uiFixture {
 	return f
 }
 
+// policyOf is the policy of a version.
+func (f *uiFixture) policyOf(version int64) int64 {
+	v, err := f.store.FindVersion(context.Background(), version)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return v.PolicyID
+}
+
 // loggedIn is a client with an admin session.
 func loggedIn(t *testing.T, f *fixture) *http.Client {
 	t.Helper()
@@ -296,8 +305,8 @@ func TestVersionsAreNumberedPerPolicy(t *testing.T) {
 	_, _, version := f.get(fmt.Sprintf("/versions/%d", to))
 	_, _, profile := f.get(fmt.Sprintf("/policies/%d/profile", v.PolicyID))
 	for _, tt := range []struct{ page, body, want string }{
-		{"policy", policy, "<td>v1</td>"},
-		{"policy", policy, "<td>v2</td>"},
+		{"policy", policy, `<td class="vno"><strong>v1</strong></td>`},
+		{"policy", policy, `<td class="vno"><strong>v2</strong></td>`},
 		{"policy timeline", policy, "<title>v2 · "},
 		{"policy", policy, fmt.Sprintf(`href="/compare?from=%d&amp;to=%d"`, from, to)},
 		{"compare header", compare, fmt.Sprintf(`<a href="/versions/%d">v1</a>`, from)},
