@@ -61,6 +61,27 @@ type Store interface {
 	// are not changes.
 	ListChanges(ctx context.Context, f ChangeFilter) ([]Change, error)
 
+	// ListPolicyKeys returns every policy's id, platform, name and URL,
+	// ordered by platform then name: little enough to filter and cut to a
+	// page in memory. ListOverviews returns the overviews of the policies
+	// with the ids, in the same order.
+	ListPolicyKeys(ctx context.Context) ([]PolicyKey, error)
+	ListOverviews(ctx context.Context, ids []int64) ([]PolicyOverview, error)
+
+	// SaveVersionFacts stores what a version states, replacing what was
+	// stored of it before; FindVersionFacts returns it, ErrNotFound when
+	// nothing is stored yet.
+	SaveVersionFacts(ctx context.Context, f *VersionFacts) error
+	FindVersionFacts(ctx context.Context, versionID int64) (*VersionFacts, error)
+	// VersionsWithoutFacts returns up to limit ids of versions below
+	// before (0: any), highest first, whose facts are not stored or were
+	// extracted by rules older than rules: the back-fill's work.
+	VersionsWithoutFacts(ctx context.Context, rules int, before int64, limit int) ([]int64, error)
+	// ListMatrix returns each policy that has a version (of one platform,
+	// when given) with its newest version's matrix row, ordered by
+	// platform then name, and how many such policies there are in all.
+	ListMatrix(ctx context.Context, f MatrixFilter) ([]MatrixEntry, int, error)
+
 	// RecordReextraction stores v, the text a newer extractor made of the
 	// snapshot of an existing version (v.PolicyID, v.SnapshotID and
 	// v.CapturedAt copied from it), as a technical version. It returns
@@ -102,10 +123,15 @@ type Store interface {
 }
 
 // ChangeFilter narrows ListChanges to one policy or one platform (zero
-// values: all) and to at most Limit changes (default 50).
+// values: all), to changes of at least MinLevel (as Level.AtLeast: a
+// change not analysed passes), and to at most Limit changes (default 50)
+// after the first Offset. Lang is the language of the summaries wanted.
 type ChangeFilter struct {
 	PolicyID int64
 	Platform string
+	MinLevel Level
+	Lang     string
+	Offset   int
 	Limit    int
 }
 
@@ -118,6 +144,10 @@ type Change struct {
 	FromVersion int64
 	ToVersion   int64
 	CapturedAt  time.Time
+	// Level and Summary are the stored analysis's, set by ListChanges
+	// ("" when there is none; Summary only in ChangeFilter.Lang).
+	Level   Level
+	Summary string
 }
 
 // CheckRecord is everything one check writes.

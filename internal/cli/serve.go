@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policywatch/policywatch/internal/demo"
+	"github.com/policywatch/policywatch/internal/track"
 	"github.com/policywatch/policywatch/internal/web"
 )
 
@@ -74,6 +75,9 @@ unless --require-login (or POLICYWATCH_REQUIRE_LOGIN=1).`,
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s: %w", addr, err)
 			}
+			backfillCtx, stopBackfill := context.WithCancel(ctx)
+			defer stopBackfill()
+			go a.backfillFacts(backfillCtx)
 			fmt.Fprintf(a.stderr, "policywatch: serving http://%s\n", ln.Addr())
 			if noScheduler {
 				return serveUntilDone(ctx, ln, srv)
@@ -128,4 +132,27 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error 
 	}
 	fmt.Fprintln(os.Stderr, "policywatch: stopped")
 	return nil
+}
+
+// backfillLockKey keeps the facts back-fill to one serve process at a time
+// on a shared PostgreSQL database.
+const backfillLockKey = 0x706f6c6963790002
+
+// backfillFacts stores, in the background, the facts of versions recorded
+// before facts were stored with each version (or under older rules), so
+// that existing databases get fast matrix and profile pages without a
+// command to run. It runs once per start; the pages show what is not
+// extracted yet as pending.
+func (a *app) backfillFacts(ctx context.Context) {
+	err := a.store.Exclusive(ctx, backfillLockKey, func(ctx context.Context) error {
+		start := time.Now()
+		n, err := track.BackfillFacts(ctx, a.store, a.logger)
+		if n > 0 {
+			a.logger.Info("stored the facts of earlier versions", "versions", n, "took", time.Since(start).Round(time.Millisecond))
+		}
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		a.logger.Warn("facts back-fill stopped", "err", err)
+	}
 }

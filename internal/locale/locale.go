@@ -31,7 +31,7 @@ type messages map[string]map[string]string
 // catalogue is every area's messages together, put together on first use
 // (a command that prints no message builds no table).
 var catalogue = sync.OnceValue(func() messages {
-	return merge(levelMessages(), webMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages(), checkMessages())
+	return merge(levelMessages(), webMessages(), browseMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages(), checkMessages())
 })
 
 // merge joins the areas' messages; a key given by two areas is a
@@ -54,6 +54,9 @@ func merge(areas ...messages) messages {
 	}
 	return all
 }
+
+// Langs are the languages the catalogue speaks, the default first.
+var Langs = []string{"zh", "en"}
 
 // Normalize maps a language name to one the catalogue has: anything
 // starting with "en" (any case: "en", "en-US", "English") is "en",

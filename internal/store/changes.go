@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 
 	"github.com/policywatch/policywatch"
 )
@@ -32,11 +34,38 @@ func (s *Store) ListChanges(ctx context.Context, f policywatch.ChangeFilter) ([]
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := s.read().query(ctx, `SELECT * FROM (`+changeFrom+`
-		WHERE (CAST($1 AS BIGINT) = 0 OR v.policy_id = $1) AND (CAST($2 AS TEXT) = '' OR pl.name = $2) AND NOT v.technical
-	) c WHERE prev IS NOT NULL ORDER BY captured_at DESC, id DESC LIMIT $3`,
-		f.PolicyID, f.Platform, f.Limit)
-	return collect(rows, err, scanChange)
+	// The level is the newest analysis's of the pair; a level filter lets
+	// through what was not analysed (Level.AtLeast).
+	rows, err := s.read().query(ctx, `SELECT c.policy_id, c.policy, c.platform, c.url, c.prev, c.id, c.captured_at, c.level,
+			COALESCE((SELECT a.summary FROM analyses a WHERE a.from_version = c.prev AND a.to_version = c.id AND a.lang = $4
+				ORDER BY a.analyzed_at DESC LIMIT 1), '')
+		FROM (SELECT x.*, COALESCE((SELECT a.level FROM analyses a WHERE a.from_version = x.prev AND a.to_version = x.id
+					ORDER BY a.analyzed_at DESC LIMIT 1), '') AS level
+			FROM (`+changeFrom+`WHERE (CAST($1 AS BIGINT) = 0 OR v.policy_id = $1) AND (CAST($2 AS TEXT) = '' OR pl.name = $2)
+				AND NOT v.technical) x
+			WHERE x.prev IS NOT NULL) c
+		WHERE CAST($3 AS TEXT) = '' OR c.level = '' OR `+levelRank("c.level")+` >= `+levelRank("CAST($3 AS TEXT)")+`
+		ORDER BY c.captured_at DESC, c.id DESC LIMIT $5 OFFSET $6`,
+		f.PolicyID, f.Platform, string(f.MinLevel), f.Lang, f.Limit, max(f.Offset, 0))
+	return collect(rows, err, func(row scanner) (policywatch.Change, error) {
+		var c policywatch.Change
+		var prev sql.NullInt64
+		err := row.Scan(&c.PolicyID, &c.Policy, &c.Platform, &c.URL, &prev, &c.ToVersion, at(&c.CapturedAt), &c.Level, &c.Summary)
+		c.FromVersion = prev.Int64
+		return c, err
+	})
+}
+
+// levelRank is SQL ranking the level expr as policywatch.Level.Rank does:
+// none 0 … major 4, anything else -1.
+func levelRank(expr string) string {
+	var b strings.Builder
+	b.WriteString("(CASE " + expr)
+	for i, l := range policywatch.Levels {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", l, i)
+	}
+	b.WriteString(" ELSE -1 END)")
+	return b.String()
 }
 
 func (s *Store) PendingChanges(ctx context.Context, limit int) ([]policywatch.Change, error) {

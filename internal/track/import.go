@@ -78,6 +78,7 @@ func (c *Checker) Import(ctx context.Context, req ImportRequest) (ImportOutcome,
 	}
 	out.VersionID = v.ID
 	if out.Result != policywatch.ResultUnchanged { // a first version back-filled may have later ones
+		c.recordFacts(ctx, v)
 		c.analyzeNew(ctx, p.ID, v.ID)
 	}
 	return out, nil

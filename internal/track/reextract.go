@@ -62,6 +62,7 @@ func (c *Checker) Reextract(ctx context.Context, policyID int64) (ReextractResul
 			return res, err
 		}
 		if stored {
+			c.recordFacts(ctx, nv)
 			res.Recorded++
 		} else {
 			res.Unchanged++

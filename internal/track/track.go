@@ -176,6 +176,9 @@ func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 		c.opt.Logger.Error("cannot record check", "policy", p.ID, "name", describe(p), "err", err)
 		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrInternal, "cannot record the check: %v", err), rec.Run.Duration)
 	}
+	if rec.Run.Result != policywatch.ResultFailed && rec.Run.Result != policywatch.ResultUnchanged {
+		c.recordFacts(ctx, rec.Version)
+	}
 	if rec.Run.Result == policywatch.ResultChanged {
 		c.analyzeNew(ctx, p.ID, rec.Run.VersionID)
 	}

@@ -18,11 +18,7 @@ type matrixJSON struct {
 
 // apiMatrix serves GET /api/v1/matrix[?platform=].
 func (s *Server) apiMatrix(w http.ResponseWriter, r *http.Request) (any, error) {
-	policies, err := s.store.ListPolicies(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.matrix(r.Context(), policies, r.URL.Query().Get("platform"))
+	rows, _, _, err := s.matrix(r.Context(), policywatch.MatrixFilter{Platform: r.URL.Query().Get("platform")}, true)
 	if err != nil {
 		return nil, err
 	}

@@ -33,10 +33,10 @@ func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	fs, err := s.versionFacts(r.Context(), v)
+	prof, err := s.storedProfile(r.Context(), v, lang)
 	if err != nil {
 		return nil, err
 	}
 	return profileJSON{PolicyID: policywatch.FormatID(pol.ID), VersionID: policywatch.FormatID(v.ID), Lang: lang,
-		Profile: profile.Build(v.Text, fs, lang)}, nil
+		Profile: prof}, nil
 }

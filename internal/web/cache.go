@@ -1,18 +1,15 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"sync"
 
-	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/facts"
 	"github.com/policywatch/policywatch/internal/textdiff"
 )
 
 // memo keeps the most recent results of a computation whose input never
 // changes under its key: stored versions are immutable, so a pair's diff
-// or a version's facts stay right for as long as they are kept.
+// stays right for as long as it is kept.
 type memo[K comparable, V any] struct {
 	mu    sync.Mutex
 	max   int
@@ -63,20 +60,5 @@ func (s *Server) compare(r *http.Request, from, to int64) (textdiff.Result, erro
 			return textdiff.Result{}, err
 		}
 		return textdiff.Compare(a.Text, b.Text), nil
-	})
-}
-
-// versionFacts are the facts of a stored version, through the cache.
-func (s *Server) versionFacts(ctx context.Context, v *policywatch.Version) ([]facts.Fact, error) {
-	return s.facts.get(v.ID, func() ([]facts.Fact, error) {
-		text := v.Text
-		if text == "" {
-			full, err := s.store.FindVersion(ctx, v.ID)
-			if err != nil {
-				return nil, err
-			}
-			text = full.Text
-		}
-		return facts.Extract(text), nil
 	})
 }

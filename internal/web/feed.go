@@ -35,7 +35,7 @@ func (s *Server) feedAll(w http.ResponseWriter, r *http.Request, p *page) {
 
 func (s *Server) feedPlatform(w http.ResponseWriter, r *http.Request, p *page) {
 	name := r.PathValue("name")
-	s.feed(w, r, p, policywatch.ChangeFilter{Platform: name}, p.T("feed.platform", name), "/?q="+url.QueryEscape(name))
+	s.feed(w, r, p, policywatch.ChangeFilter{Platform: name}, p.T("feed.platform", name), "/platforms/"+url.PathEscape(name))
 }
 
 func (s *Server) feedPolicy(w http.ResponseWriter, r *http.Request, p *page) {

@@ -21,9 +21,9 @@ import (
 	"github.com/policywatch/policywatch"
 )
 
-// stubStore answers ListPolicies with nothing, or, when stall is set, only
-// once the request is cancelled (a client that went away); any other
-// method is not expected by these tests.
+// stubStore answers ListPolicies and ListPolicyKeys (the home page's) with
+// nothing, or, when stall is set, only once the request is cancelled (a
+// client that went away); any other method is not expected by these tests.
 type stubStore struct {
 	policywatch.Store
 	stall   bool
@@ -37,6 +37,13 @@ func (s *stubStore) ListPolicies(ctx context.Context) ([]policywatch.PolicySumma
 	s.entered <- struct{}{}
 	<-ctx.Done()
 	return nil, fmt.Errorf("list policies: %w", ctx.Err())
+}
+
+func (s *stubStore) ListPolicyKeys(ctx context.Context) ([]policywatch.PolicyKey, error) {
+	if _, err := s.ListPolicies(ctx); err != nil {
+		return nil, err
+	}
+	return nil, nil
 }
 
 // newBareServer serves a Server over st on loopback.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -10,48 +11,101 @@ import (
 
 type homeData struct {
 	Query     string
-	Platforms []platformGroup
-	Total     int
+	Total     int // policies tracked
+	Matches   int // of them, those the query matches (all without one)
+	Platforms int // platforms the matches are on
+	Groups    []platformGroup
+	Pager     pager
 }
 
+// platformGroup is a platform's policies on one page: a platform whose
+// policies run over a page break is shown on both pages.
 type platformGroup struct {
 	Name     string
-	Policies []policywatch.PolicySummary
+	Count    int // the platform's policies on every page
+	Policies []policywatch.PolicyOverview
 }
 
-// home serves GET /: the platforms and their policies, filtered by ?q=.
+// home serves GET /[?q=&page=]: the policies grouped by platform, filtered
+// by ?q=, a page at a time.
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) {
-	policies, err := s.store.ListPolicies(r.Context())
+	number, err := pageNumber(r)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	keys, err := s.store.ListPolicyKeys(r.Context())
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	data := homeData{Query: q, Total: len(policies)}
-	var current *platformGroup
-	for _, pol := range policies {
-		if q != "" && !matches(pol, q) {
-			continue
-		}
-		if current == nil || current.Name != pol.Platform {
-			data.Platforms = append(data.Platforms, platformGroup{Name: pol.Platform})
-			current = &data.Platforms[len(data.Platforms)-1]
-		}
-		current.Policies = append(current.Policies, pol)
+	matching := keys
+	if q != "" {
+		matching = filterKeys(keys, q)
+	}
+	counts := map[string]int{}
+	for _, k := range matching {
+		counts[k.Platform]++
+	}
+	groups, err := s.platformGroups(r.Context(), pageOf(matching, number, policiesPerPage), counts)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
 	}
 	p.Title = p.T("home.title")
-	p.Data = data
+	p.Data = homeData{Query: q, Total: len(keys), Matches: len(matching), Platforms: len(counts), Groups: groups,
+		Pager: countedPager(r, number, len(matching), policiesPerPage)}
 	s.render(w, r, http.StatusOK, "home", p)
 }
 
-// matches is the home page's search: platform, name or URL, ignoring case
-// and full-/half-width differences.
-func matches(p policywatch.PolicySummary, q string) bool {
-	q = strings.ToLower(normalize.KeyOfText(normalize.Text(q)))
-	for _, field := range []string{p.Platform, p.Name, p.URL} {
-		if strings.Contains(strings.ToLower(normalize.KeyOfText(normalize.Text(field))), q) {
-			return true
+// pageOf is page number of xs, size to a page; empty past the end.
+func pageOf[T any](xs []T, number, size int) []T {
+	start := (number - 1) * size
+	if start >= len(xs) {
+		return nil
+	}
+	return xs[start:min(start+size, len(xs))]
+}
+
+// platformGroups reads the overviews of the policies of keys and groups
+// them by platform, in the order of keys; counts are each platform's
+// policies in all.
+func (s *Server) platformGroups(ctx context.Context, keys []policywatch.PolicyKey, counts map[string]int) ([]platformGroup, error) {
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	overviews, err := s.store.ListOverviews(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var groups []platformGroup
+	for _, o := range overviews {
+		if len(groups) == 0 || groups[len(groups)-1].Name != o.Platform {
+			groups = append(groups, platformGroup{Name: o.Platform, Count: counts[o.Platform]})
+		}
+		g := &groups[len(groups)-1]
+		g.Policies = append(g.Policies, o)
+	}
+	return groups, nil
+}
+
+// filterKeys is the home page's search: the policies whose platform, name
+// or URL contains q, ignoring case and full-/half-width differences.
+func filterKeys(keys []policywatch.PolicyKey, q string) []policywatch.PolicyKey {
+	q = searchForm(q)
+	var out []policywatch.PolicyKey
+	for _, k := range keys {
+		for _, field := range []string{k.Platform, k.Name, k.URL} {
+			if strings.Contains(searchForm(field), q) {
+				out = append(out, k)
+				break
+			}
 		}
 	}
-	return false
+	return out
 }
+
+// searchForm is the form text is compared in by the home page's search.
+func searchForm(s string) string { return strings.ToLower(normalize.KeyOfText(normalize.Text(s))) }

@@ -3,9 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"runtime"
-	"sort"
-	"sync"
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/profile"
@@ -20,72 +17,45 @@ type matrixRow struct {
 	profile.Row
 }
 
-// matrix builds the rows for every policy with a version (optionally of
-// one platform), computing facts in parallel where they are not cached.
-func (s *Server) matrix(ctx context.Context, policies []policywatch.PolicySummary, platform string) ([]matrixRow, error) {
-	var todo []policywatch.PolicySummary
-	for _, p := range policies {
-		if p.Versions > 0 && (platform == "" || p.Platform == platform) {
-			todo = append(todo, p)
-		}
-	}
-	rows := make([]matrixRow, len(todo))
-	errs := make([]error, len(todo))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				rows[i], errs[i] = s.matrixRow(ctx, todo[i].Policy)
-			}
-		}()
-	}
-	for i := range todo {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var out []matrixRow
-	for i, r := range rows {
-		if errs[i] != nil {
-			if policywatch.IsClass(errs[i], policywatch.ErrNotFound) {
-				continue // deleted meanwhile
-			}
-			return nil, errs[i]
-		}
-		out = append(out, r)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Platform != out[j].Platform {
-			return out[i].Platform < out[j].Platform
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out, nil
-}
-
-func (s *Server) matrixRow(ctx context.Context, pol policywatch.Policy) (matrixRow, error) {
-	latest, err := s.store.LatestVersion(ctx, pol.ID)
+// matrix reads the rows of the matrix (one platform's when f.Platform is
+// set; a page of them when f.Limit is) from the facts stored with each
+// policy's newest version. A version whose facts are not extracted yet
+// (serve's back-fill is on its way) has them extracted now when complete is
+// set; otherwise its policy has no row and is counted in pending. total
+// counts every policy with a version.
+func (s *Server) matrix(ctx context.Context, f policywatch.MatrixFilter, complete bool) (rows []matrixRow, pending, total int, err error) {
+	entries, total, err := s.store.ListMatrix(ctx, f)
 	if err != nil {
-		return matrixRow{}, err
+		return nil, 0, 0, err
 	}
-	if latest == nil {
-		return matrixRow{}, policywatch.Errorf(policywatch.ErrNotFound, "no version")
+	for _, e := range entries {
+		if e.Matrix == nil && complete {
+			vf, err := s.storedFacts(ctx, &policywatch.Version{ID: e.VersionID})
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			e.Matrix = vf.Matrix
+		}
+		if e.Matrix == nil {
+			pending++
+			continue
+		}
+		row, err := profile.StoredRow(e.VersionID, e.Matrix)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		rows = append(rows, matrixRow{PolicyID: e.PolicyID, Platform: e.Platform, Name: e.Name, VersionID: e.VersionID, Row: row})
 	}
-	fs, err := s.versionFacts(ctx, latest)
-	if err != nil {
-		return matrixRow{}, err
-	}
-	return matrixRow{PolicyID: pol.ID, Platform: pol.Platform, Name: pol.Name, VersionID: latest.ID, Row: profile.MatrixRow(fs)}, nil
+	return rows, pending, total, nil
 }
 
 type matrixData struct {
 	Platform   string
 	Platforms  []string
-	Categories []matrixColumn // the sensitive categories some row has
+	Categories []matrixColumn // the sensitive categories some row of the page has
 	Rows       []matrixRowView
+	Pending    int // policies of the page whose facts are still being extracted
+	Pager      pager
 }
 
 type matrixColumn struct{ Category, Name string }
@@ -102,28 +72,28 @@ type matrixCell struct {
 	Count int
 }
 
-// matrixPage serves GET /matrix[?platform=].
+// matrixPage serves GET /matrix[?platform=&page=]: a page of policies at a
+// time.
 func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 	platform := r.URL.Query().Get("platform")
-	policies, err := s.store.ListPolicies(r.Context())
+	number, err := pageNumber(r)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
-	rows, err := s.matrix(r.Context(), policies, platform)
+	rows, pending, total, err := s.matrix(r.Context(), policywatch.MatrixFilter{Platform: platform,
+		Offset: (number - 1) * policiesPerPage, Limit: policiesPerPage}, false)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
-	data := matrixData{Platform: platform}
-	seen := map[string]bool{}
-	for _, pol := range policies {
-		if !seen[pol.Platform] {
-			seen[pol.Platform] = true
-			data.Platforms = append(data.Platforms, pol.Platform)
-		}
+	keys, err := s.store.ListPolicyKeys(r.Context())
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
 	}
-	sort.Strings(data.Platforms)
+	data := matrixData{Platform: platform, Platforms: platformNames(keys), Pending: pending,
+		Pager: countedPager(r, number, total, policiesPerPage)}
 	for _, c := range profile.SensitiveCategories {
 		for _, row := range rows {
 			if len(row.Sensitive[c]) > 0 {
@@ -153,4 +123,15 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 	p.Title = p.T("matrix.title")
 	p.Data = data
 	s.render(w, r, http.StatusOK, "matrix", p)
+}
+
+// platformNames are the platforms of keys (ordered by platform), each once.
+func platformNames(keys []policywatch.PolicyKey) []string {
+	var out []string
+	for _, k := range keys {
+		if len(out) == 0 || out[len(out)-1] != k.Platform {
+			out = append(out, k.Platform)
+		}
+	}
+	return out
 }

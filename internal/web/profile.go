@@ -10,7 +10,7 @@ import (
 )
 
 // profileVersion is the version a profile is of: ?version= if given (it
-// must be the policy's), else the newest.
+// must be the policy's), else the newest (without its text).
 func (s *Server) profileVersion(r *http.Request, pol *policywatch.Policy) (*policywatch.Version, error) {
 	if raw := r.URL.Query().Get("version"); raw != "" {
 		id, err := policywatch.ParseID(raw)
@@ -27,13 +27,10 @@ func (s *Server) profileVersion(r *http.Request, pol *policywatch.Policy) (*poli
 		return v, nil
 	}
 	latest, err := s.store.LatestVersion(r.Context(), pol.ID)
-	if err != nil {
-		return nil, err
+	if err == nil && latest == nil {
+		err = policywatch.Errorf(policywatch.ErrNotFound, "policy %d has no version yet", pol.ID)
 	}
-	if latest == nil {
-		return nil, policywatch.Errorf(policywatch.ErrNotFound, "policy %d has no version yet", pol.ID)
-	}
-	return s.store.FindVersion(r.Context(), latest.ID)
+	return latest, err
 }
 
 type profileData struct {
@@ -67,12 +64,11 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	fs, err := s.versionFacts(r.Context(), v)
+	prof, err := s.storedProfile(r.Context(), v, p.Lang)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
 	}
-	prof := profile.Build(v.Text, fs, p.Lang)
 	data := profileData{Policy: pol, Version: v, Profile: prof}
 	if versions, err := s.store.ListVersions(r.Context(), pol.ID); err == nil {
 		data.Label = versionLabel(versionNumbers(versions)[v.ID])

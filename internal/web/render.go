@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/policywatch/policywatch"
@@ -21,10 +22,12 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"join":      strings.Join,
 		"levelName": policywatch.Level.Label,
 		"deref":     func(b *bool) bool { return b != nil && *b },
+		// pathEscape makes a value one segment of a path (/platforms/{name}).
+		"pathEscape": url.PathEscape,
 		// pair passes two values to a sub-template (the page and an item).
 		"pair": func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/diff.html")
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/diff.html", "templates/parts.html")
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +38,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == "diff" {
+		if name == "layout" || name == "diff" || name == "parts" {
 			continue
 		}
 		t, err := base.Clone()

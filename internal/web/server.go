@@ -9,7 +9,8 @@
 // logging), auth.go keeps sessions and CSRF tokens, ratelimit.go counts
 // wrong tokens; page.go is what every page gets (language, time zone,
 // flash messages); render.go parses and executes the templates and
-// answers errors; cache.go keeps diffs and facts. Each handler is in a
+// answers errors; cache.go keeps diffs; facts.go reads the facts stored
+// with each version, paging.go cuts lists into pages. Each handler is in a
 // file named by what it serves (home.go, compare.go, policy_form.go,
 // api_policies.go …); diffview.go and diffhtml.go lay out and write the
 // diff table, timeline.go the policy page's timeline.
@@ -23,7 +24,6 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
-	"github.com/policywatch/policywatch/internal/facts"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -54,7 +54,6 @@ type Server struct {
 	pages   map[string]*template.Template
 	handler http.Handler
 	diffs   *memo[pairKey, textdiff.Result]
-	facts   *memo[int64, []facts.Fact] // by version
 	log     *slog.Logger
 }
 
@@ -67,8 +66,8 @@ func New(store policywatch.Store, opt Options) (*Server, error) {
 		opt.Zone = chinaTime
 	}
 	s := &Server{store: store, opt: opt, auth: newAuth(opt.AdminToken, opt.SecureCookie),
-		diffs: newMemo[pairKey, textdiff.Result](256), facts: newMemo[int64, []facts.Fact](1024),
-		log: slog.New(quietDisconnects{opt.Logger.Handler()})}
+		diffs: newMemo[pairKey, textdiff.Result](256),
+		log:   slog.New(quietDisconnects{opt.Logger.Handler()})}
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err

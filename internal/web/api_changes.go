@@ -1,0 +1,51 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/jsonview"
+)
+
+// changeJSON is one change of GET /api/v1/changes: the webhook's change
+// message (contract.md) and when it was captured.
+type changeJSON struct {
+	PolicyID    string            `json:"policy_id"`
+	Policy      string            `json:"policy"`
+	Platform    string            `json:"platform"`
+	URL         string            `json:"url"`
+	FromVersion string            `json:"from_version"`
+	ToVersion   string            `json:"to_version"`
+	CapturedAt  *string           `json:"captured_at"`
+	Level       policywatch.Level `json:"level"`
+	Summary     string            `json:"summary"`
+	CompareURL  string            `json:"compare_url"`
+}
+
+// apiChanges serves GET /api/v1/changes[?level=&platform=&page=&lang=]:
+// a page of recent changes across all policies, newest first, as /changes
+// lists them.
+func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) (any, error) {
+	lang, err := apiLang(r)
+	if err != nil {
+		return nil, err
+	}
+	f, _, err := changesQuery(r, lang)
+	if err != nil {
+		return nil, err
+	}
+	changes, err := s.store.ListChanges(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	base := s.baseURL(r)
+	out := make([]changeJSON, 0, changesPerPage)
+	for _, c := range changes[:min(len(changes), changesPerPage)] {
+		out = append(out, changeJSON{PolicyID: policywatch.FormatID(c.PolicyID), Policy: c.Policy, Platform: c.Platform,
+			URL: c.URL, FromVersion: policywatch.FormatID(c.FromVersion), ToVersion: policywatch.FormatID(c.ToVersion),
+			CapturedAt: jsonview.Time(c.CapturedAt), Level: c.Level, Summary: c.Summary,
+			CompareURL: fmt.Sprintf("%s/compare?from=%d&to=%d", base, c.FromVersion, c.ToVersion)})
+	}
+	return out, nil
+}
