@@ -66,7 +66,7 @@ func testConcurrentOpen(t *testing.T, dsn string) {
 		return name, err
 	})
 	want := []string{"migrations/0001_init.sql", "migrations/0002_analyses.sql", "migrations/0003_operate.sql",
-		"migrations/0004_workers.sql", "migrations/0005_check_counts.sql"}
+		"migrations/0004_workers.sql", "migrations/0005_check_counts.sql", "migrations/0006_version_facts.sql"}
 	if err != nil || !slices.Equal(names, want) {
 		t.Errorf("migrations recorded: %v (%v), want %v", names, err, want)
 	}
