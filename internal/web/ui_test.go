@@ -385,3 +385,30 @@ func TestHeadingsShowAsHeadings(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalysisLinksReachTheirRows: with blank lines left out of the view,
+// every link of the analysis to a row still finds it, in both layouts.
+func TestAnalysisLinksReachTheirRows(t *testing.T) {
+	f := newUIFixture(t)
+	rowID := regexp.MustCompile(`<tr id="([no]\d+)"`)
+	link := regexp.MustCompile(`href="#([no]\d+)"`)
+	for _, pair := range [][2]int64{{f.headingsFrom, f.headingsTo}, {f.zeekrFrom, f.zeekrTo}, {f.manyFrom, f.manyTo}} {
+		for _, view := range []string{"&view=side", "&view=inline"} {
+			u := f.compareURL(pair[0], pair[1], view)
+			_, _, body := f.get(u)
+			ids := map[string]bool{}
+			for _, m := range rowID.FindAllStringSubmatch(body, -1) {
+				ids[m[1]] = true
+			}
+			links := link.FindAllStringSubmatch(body, -1)
+			if len(links) == 0 {
+				t.Errorf("%s: no links to rows", u)
+			}
+			for _, m := range links {
+				if !ids[m[1]] {
+					t.Errorf("%s: a link to #%s, which no row has", u, m[1])
+				}
+			}
+		}
+	}
+}
