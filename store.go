@@ -13,8 +13,18 @@ import (
 type Store interface {
 	// CreatePolicy stores p, creating its platform (by name) if needed, and
 	// sets p.ID, p.PlatformID and p.CreatedAt. A second policy with the same
-	// platform and name, or the same URL and selector, is ErrAlreadyExists.
+	// platform and name, or the same URL, is ErrAlreadyExists.
 	CreatePolicy(ctx context.Context, p *Policy) error
+	// CreatePolicies stores many policies in one transaction, each as
+	// CreatePolicy stores one. A policy that is a duplicate of a stored one
+	// or of one before it in ps is left out, its ErrAlreadyExists at its
+	// index in skipped (nil for those stored). An error means the
+	// transaction failed and nothing was stored.
+	CreatePolicies(ctx context.Context, ps []*Policy) (skipped []error, err error)
+	// DeletePolicy removes a policy with everything recorded about it: its
+	// snapshots, versions, analyses, check runs, pending notifications,
+	// subscriptions to it and deliveries about it, in one transaction.
+	DeletePolicy(ctx context.Context, id int64) error
 	// UpdatePolicy saves p's settings (name, kind, URL, selectors, render
 	// mode, interval, status) and, when set, its next check time. Check
 	// outcomes are saved by RecordCheck.

@@ -138,3 +138,47 @@ func CheckCapturedAt(t, now time.Time) error {
 	}
 	return nil
 }
+
+// PolicyInput is a policy to check as a person writes it, every field as
+// text: the flags of `add`, a row of `add --from`, a service declaration.
+// Empty kind, render and every take the defaults.
+type PolicyInput struct {
+	URL, Name, Platform string
+	Kind                string
+	Select              string
+	Remove              []string
+	Render              string
+	Every               string
+}
+
+// Policy reads the input into a new policy and holds it to Validate.
+func (in PolicyInput) Policy() (*Policy, error) {
+	p := &Policy{
+		URL: strings.TrimSpace(in.URL), Name: strings.TrimSpace(in.Name), Platform: strings.TrimSpace(in.Platform),
+		Select: strings.TrimSpace(in.Select), Interval: DefaultInterval,
+	}
+	if p.URL == "" {
+		return nil, Errorl(ErrBadURL, "invalid.url.missing")
+	}
+	for _, sel := range in.Remove {
+		if sel = strings.TrimSpace(sel); sel != "" {
+			p.Remove = append(p.Remove, sel)
+		}
+	}
+	var err error
+	if p.Kind, err = ParseKind(in.Kind); err != nil {
+		return nil, err
+	}
+	if p.Render, err = ParseRenderMode(strings.TrimSpace(in.Render)); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Every) != "" {
+		if p.Interval, err = ParseInterval(in.Every); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

@@ -151,6 +151,8 @@ Environment:
 		a.unsubscribeCommand(),
 		a.reextractCommand(),
 		a.reanalyzeCommand(),
+		a.deleteCommand(),
+		a.importDeclarationsCommand(),
 	)
 	return root
 }

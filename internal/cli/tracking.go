@@ -21,16 +21,33 @@ func (a *app) addCommand() *cobra.Command {
 	var (
 		name, platform, sel, render, every, kind, format string
 		remove                                           []string
+		from                                             string
 	)
 	cmd := &cobra.Command{
-		Use:   "add URL --name NAME --platform PLATFORM",
-		Short: "Register a policy to track",
+		Use:   "add (URL --name NAME --platform PLATFORM | --from FILE)",
+		Short: "Register a policy to track, or many from a file",
+		Long: `Register a policy to track, or with --from many at once: FILE (or - for
+standard input) is CSV whose header row names at least url,name,platform and
+optionally kind,select,remove,render,every (several remove rules separated
+by |), or JSON lines with the same keys. The valid rows are added in one
+transaction; each invalid or duplicate row (same URL, or same platform and
+name, as a stored policy or an earlier row) is reported on stderr as
+"line N: reason" and skipped, and the exit code is then 1.`,
 		Example: `  policywatch add https://www.example.com/privacy --name "隐私政策" --platform "示例"
-  policywatch add https://app.example.com/#/privacy --name "隐私政策" --platform "示例" --render browser --every 12h`,
-		Args: exactArgs(1, "a URL"),
+  policywatch add https://app.example.com/#/privacy --name "隐私政策" --platform "示例" --render browser --every 12h
+  policywatch add --from policies.csv --format json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if from != "" {
+				return exactArgs(0, "no URL with --from")(cmd, args)
+			}
+			return exactArgs(1, "a URL")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := formatFlag(format, "text", "json"); err != nil {
 				return err
+			}
+			if from != "" {
+				return a.addFrom(cmd, from, format)
 			}
 			p, err := newPolicyFromFlags(args[0], name, platform, sel, remove, render, every, kind)
 			if err != nil {
@@ -60,30 +77,14 @@ func (a *app) addCommand() *cobra.Command {
 	f.StringVar(&every, "every", "24h", "check interval, e.g. 12h or 7d")
 	f.StringVar(&kind, "kind", "privacy", "privacy, children, sdk or terms")
 	f.StringVar(&format, "format", "text", "text or json")
+	f.StringVar(&from, "from", "", "add the policies of a CSV or JSON lines file (- for standard input)")
 	return cmd
 }
 
 func newPolicyFromFlags(url, name, platform, sel string, remove []string, render, every, kind string) (*policywatch.Policy, error) {
-	mode, err := policywatch.ParseRenderMode(render)
+	p, err := policywatch.PolicyInput{URL: url, Name: name, Platform: platform, Kind: kind, Select: sel,
+		Remove: remove, Render: render, Every: every}.Policy()
 	if err != nil {
-		return nil, usageError{err}
-	}
-	interval, err := policywatch.ParseInterval(every)
-	if err != nil {
-		return nil, usagef("--every: %v", err)
-	}
-	k, err := policywatch.ParseKind(kind)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	p := &policywatch.Policy{
-		Name: strings.TrimSpace(name), Platform: strings.TrimSpace(platform), URL: strings.TrimSpace(url), Kind: k,
-		Select: sel, Remove: remove, Render: mode, Interval: interval,
-	}
-	if p.URL == "" {
-		return nil, usagef("a policy to check needs its URL")
-	}
-	if err := p.Validate(); err != nil {
 		return nil, usageError{err}
 	}
 	return p, nil

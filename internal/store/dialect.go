@@ -35,9 +35,9 @@ type dialect struct {
 	// every process on the database, given a bigint key; "" when the
 	// database has none (SQLite: its write transactions are exclusive).
 	advisoryLock, advisoryUnlock string
-	// migrationLock is a statement taking that lock until the end of the
-	// transaction.
-	migrationLock string
+	// xactLock is a statement taking that lock until the end of the
+	// transaction (migrations, the uniqueness check of new policies).
+	xactLock string
 }
 
 func (d *dialect) sql(query string) string {

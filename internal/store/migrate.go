@@ -41,8 +41,8 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	return s.write(ctx, func(tx handle) error {
-		if s.d.migrationLock != "" {
-			if _, err := tx.exec(ctx, s.d.migrationLock, int64(migrationLockKey)); err != nil {
+		if s.d.xactLock != "" {
+			if _, err := tx.exec(ctx, s.d.xactLock, int64(migrationLockKey)); err != nil {
 				return err
 			}
 		}

@@ -11,32 +11,106 @@ import (
 )
 
 func (s *Store) CreatePolicy(ctx context.Context, p *policywatch.Policy) error {
+	err := s.write(ctx, func(tx handle) error {
+		return newPolicies(tx).insert(ctx, p)
+	})
+	return s.uniqueClash(err, p)
+}
+
+func (s *Store) CreatePolicies(ctx context.Context, ps []*policywatch.Policy) ([]error, error) {
+	skipped := make([]error, len(ps))
+	err := s.write(ctx, func(tx handle) error {
+		ins := newPolicies(tx)
+		for i, p := range ps {
+			err := ins.insert(ctx, p)
+			if policywatch.IsClass(err, policywatch.ErrAlreadyExists) {
+				skipped[i] = err // found by checkUnique: nothing was written
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, p := range ps {
+			p.ID, p.PlatformID = 0, 0 // rolled back
+		}
+		return nil, err
+	}
+	return skipped, nil
+}
+
+// policyWriter adds policies in one transaction, remembering the platforms
+// it has seen (a bulk import names the same few again and again).
+type policyWriter struct {
+	tx        handle
+	now       time.Time
+	platforms map[string]int64
+	locked    bool
+}
+
+func newPolicies(tx handle) *policyWriter {
+	return &policyWriter{tx: tx, now: ms(time.Now()), platforms: map[string]int64{}}
+}
+
+// insert stores p unless checkUnique finds it a duplicate.
+func (w *policyWriter) insert(ctx context.Context, p *policywatch.Policy) error {
+	if err := w.lockUnique(ctx); err != nil {
+		return err
+	}
 	remove, err := json.Marshal(nonNil(p.Remove))
 	if err != nil {
 		return err
 	}
-	now := ms(time.Now())
-	err = s.write(ctx, func(tx handle) error {
-		platformID, err := ensurePlatform(ctx, tx, p.Platform, now)
-		if err != nil {
+	platformID, ok := w.platforms[p.Platform]
+	if !ok {
+		if platformID, err = ensurePlatform(ctx, w.tx, p.Platform, w.now); err != nil {
 			return err
 		}
-		if err := checkUnique(ctx, tx, platformID, p, 0); err != nil {
-			return err
-		}
-		err = tx.row(ctx, `INSERT INTO policies
-			(platform_id, name, kind, url, select_css, remove_css, render, interval_seconds, status, created_at, next_check_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			platformID, p.Name, string(p.Kind), p.URL, p.Select, string(remove), string(p.Render),
-			int64(p.Interval/time.Second), string(orActive(p.Status)), tx.d.time(now)).Scan(&p.ID)
-		if err != nil {
-			return err
-		}
-		p.PlatformID, p.CreatedAt, p.NextCheckAt = platformID, now, now
-		p.Status = orActive(p.Status)
+		w.platforms[p.Platform] = platformID
+	}
+	if err := checkUnique(ctx, w.tx, platformID, p, 0); err != nil {
+		return err
+	}
+	err = w.tx.row(ctx, `INSERT INTO policies
+		(platform_id, name, kind, url, select_css, remove_css, render, interval_seconds, status, created_at, next_check_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+		platformID, p.Name, string(p.Kind), p.URL, p.Select, string(remove), string(p.Render),
+		int64(p.Interval/time.Second), string(orActive(p.Status)), w.tx.d.time(w.now)).Scan(&p.ID)
+	if err != nil {
+		return err
+	}
+	p.PlatformID, p.CreatedAt, p.NextCheckAt = platformID, w.now, w.now
+	p.Status = orActive(p.Status)
+	return nil
+}
+
+func (w *policyWriter) lockUnique(ctx context.Context) error {
+	if w.locked {
 		return nil
-	})
-	return s.uniqueClash(err, p)
+	}
+	w.locked = true
+	return lockUnique(ctx, w.tx)
+}
+
+// policyUniqueKey is the lock under which policies are checked for
+// duplicates and written.
+const policyUniqueKey = 0x706f6c6963790002
+
+// lockUnique makes writers of policies on other connections wait until
+// this transaction ends, so that two of them never both find a URL free
+// and both store it. A unique index cannot say "same URL" (the schema's
+// index is on URL and selector, and databases made before this rule may
+// hold one URL twice, which such an index would refuse to be built on);
+// SQLite's write transactions hold the database already.
+func lockUnique(ctx context.Context, tx handle) error {
+	if tx.d.xactLock == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, tx.d.xactLock, int64(policyUniqueKey))
+	return err
 }
 
 func (s *Store) UpdatePolicy(ctx context.Context, p *policywatch.Policy) error {
@@ -45,6 +119,9 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *policywatch.Policy) error {
 		return err
 	}
 	err = s.write(ctx, func(tx handle) error {
+		if err := lockUnique(ctx, tx); err != nil {
+			return err
+		}
 		if err := lockPolicy(ctx, tx, p.ID); err != nil {
 			return err
 		}
@@ -79,11 +156,12 @@ func lockPolicy(ctx context.Context, tx handle, id int64) error {
 	return err
 }
 
-// uniqueClash names a clash that a concurrent writer made after
-// checkUnique looked.
+// uniqueClash names a clash that the database's constraints found after
+// checkUnique looked (it should not happen: checkUnique runs under
+// lockUnique).
 func (s *Store) uniqueClash(err error, p *policywatch.Policy) error {
 	if s.d.classOf(err) == policywatch.ErrAlreadyExists {
-		return policywatch.Errorf(policywatch.ErrAlreadyExists, "a policy %q on %q or at %s already exists", p.Name, p.Platform, p.URL)
+		return policywatch.Errorl(policywatch.ErrAlreadyExists, "exists.policy", p.Name, p.Platform, p.URL)
 	}
 	return err
 }
@@ -115,13 +193,15 @@ func ensurePlatform(ctx context.Context, tx handle, name string, now time.Time) 
 	return id, err
 }
 
-// checkUnique explains a clash before the database's constraint would.
+// checkUnique is the rule for duplicates: no two policies have the same
+// platform and name, or the same URL (whatever their selectors: one page
+// is one policy; a URL fragment tells two parts of a page apart).
 func checkUnique(ctx context.Context, tx handle, platformID int64, p *policywatch.Policy, self int64) error {
 	var id int64
 	err := tx.row(ctx, `SELECT id FROM policies WHERE platform_id = $1 AND name = $2 AND id <> $3`,
 		platformID, p.Name, self).Scan(&id)
 	if err == nil {
-		return policywatch.Errorf(policywatch.ErrAlreadyExists, "platform %q already has a policy named %q (id %d)", p.Platform, p.Name, id)
+		return policywatch.Errorl(policywatch.ErrAlreadyExists, "exists.policy.name", p.Platform, p.Name, id)
 	}
 	if !noRows(err) {
 		return err
@@ -130,10 +210,12 @@ func checkUnique(ctx context.Context, tx handle, platformID int64, p *policywatc
 		return nil
 	}
 	var name string
-	err = tx.row(ctx, `SELECT id, name FROM policies WHERE url = $1 AND select_css = $2 AND id <> $3`,
-		p.URL, p.Select, self).Scan(&id, &name)
+	// url <> '' lets the query use the partial index on (url, select_css)
+	// whatever the URL.
+	err = tx.row(ctx, `SELECT id, name FROM policies WHERE url = $1 AND url <> '' AND id <> $2 ORDER BY id LIMIT 1`,
+		p.URL, self).Scan(&id, &name)
 	if err == nil {
-		return policywatch.Errorf(policywatch.ErrAlreadyExists, "%s is already tracked as policy %d (%s)", p.URL, id, name)
+		return policywatch.Errorl(policywatch.ErrAlreadyExists, "exists.policy.url", p.URL, id, name)
 	}
 	if noRows(err) {
 		return nil
@@ -200,5 +282,41 @@ func (s *Store) ListPolicies(ctx context.Context) ([]policywatch.PolicySummary, 
 		}
 		sum.Policy = *p
 		return sum, nil
+	})
+}
+
+// DeletePolicy deletes what refers to the policy child before parent, then
+// the policy (whose foreign keys cascade to anything a later table adds),
+// then its platform if no policy is left on it.
+func (s *Store) DeletePolicy(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx handle) error {
+		if err := lockPolicy(ctx, tx, id); err != nil {
+			return err
+		}
+		var platformID int64
+		if err := tx.row(ctx, `SELECT platform_id FROM policies WHERE id = $1`, id).Scan(&platformID); err != nil {
+			return err
+		}
+		for _, stmt := range []string{
+			// Deliveries about the policy, whatever subscription made them
+			// (one to every policy included); its own subscriptions'.
+			`DELETE FROM deliveries WHERE policy_id = $1
+				OR subscription_id IN (SELECT id FROM subscriptions WHERE policy_id = $1)`,
+			`DELETE FROM subscriptions WHERE policy_id = $1`,
+			`DELETE FROM analyses WHERE from_version IN (SELECT id FROM versions WHERE policy_id = $1)
+				OR to_version IN (SELECT id FROM versions WHERE policy_id = $1)`,
+			`DELETE FROM check_runs WHERE policy_id = $1`,
+			// The versions take the change outbox (notify_pending) with them.
+			`DELETE FROM versions WHERE policy_id = $1`,
+			`DELETE FROM snapshots WHERE policy_id = $1`,
+			`DELETE FROM policies WHERE id = $1`,
+		} {
+			if _, err := tx.exec(ctx, stmt, id); err != nil {
+				return err
+			}
+		}
+		_, err := tx.exec(ctx, `DELETE FROM platforms WHERE id = $1
+			AND NOT EXISTS (SELECT 1 FROM policies WHERE platform_id = $1)`, platformID)
+		return err
 	})
 }

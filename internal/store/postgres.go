@@ -24,7 +24,7 @@ var postgresDialect = &dialect{
 	timeType:       "TIMESTAMPTZ",
 	advisoryLock:   `SELECT pg_advisory_lock($1)`,
 	advisoryUnlock: `SELECT pg_advisory_unlock($1)`,
-	migrationLock:  `SELECT pg_advisory_xact_lock($1)`,
+	xactLock:       `SELECT pg_advisory_xact_lock($1)`,
 }
 
 func postgresClass(err error) policywatch.ErrorClass {

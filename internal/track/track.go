@@ -172,7 +172,12 @@ func (c *Checker) Check(ctx context.Context, policyID int64) Outcome {
 		failures = p.ConsecutiveFailures + 1
 	}
 	rec.NextCheckAt = NextCheck(start, p.Interval, failures, c.opt.FailingAfter, c.opt.RetryBase, c.opt.Random)
-	if err := c.store.RecordCheck(ctx, rec); err != nil {
+	if err := c.store.RecordCheck(ctx, rec); policywatch.IsClass(err, policywatch.ErrNotFound) {
+		// Deleted while it was being checked: nothing to record, nothing
+		// gone wrong.
+		c.opt.Logger.Debug("policy deleted during its check", "policy", p.ID)
+		return failed(p.ID, describe(p), err, rec.Run.Duration)
+	} else if err != nil {
 		c.opt.Logger.Error("cannot record check", "policy", p.ID, "name", describe(p), "err", err)
 		return failed(p.ID, describe(p), policywatch.Errorf(policywatch.ErrInternal, "cannot record the check: %v", err), rec.Run.Duration)
 	}

@@ -184,3 +184,20 @@ func (s *Server) apiCheckPolicy(w http.ResponseWriter, r *http.Request) (any, er
 	o := s.opt.Checker.Check(r.Context(), id)
 	return o.JSON(), nil
 }
+
+// apiDeletePolicy serves DELETE /api/v1/policies/{id}: the policy goes with
+// everything recorded about it; the answer is the policy as it was.
+func (s *Server) apiDeletePolicy(w http.ResponseWriter, r *http.Request) (any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.store.FindPolicy(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.DeletePolicy(r.Context(), id); err != nil {
+		return nil, err
+	}
+	return jsonview.NewPolicy(p), nil
+}

@@ -55,10 +55,13 @@ func (s *Server) loginFirst(h handlerFunc, mustLogIn func(*page, *http.Request) 
 }
 
 // write wraps a form submission: a session and its CSRF token are required.
-func (s *Server) write(h handlerFunc) http.HandlerFunc {
+func (s *Server) write(h handlerFunc) http.HandlerFunc { return s.upload(h, 1<<20) }
+
+// upload is write for a form whose body may be up to limit bytes (a file).
+func (s *Server) upload(h handlerFunc, limit int64) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := s.newPage(w, r)
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		sess := s.auth.session(r)
 		if sess == "" {
 			s.renderError(w, r, p, http.StatusForbidden, p.T("error.forbidden"))

@@ -41,6 +41,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /policies/{id}/pause", s.write(s.pausePolicy(true)))
 	mux.HandleFunc("POST /policies/{id}/resume", s.write(s.pausePolicy(false)))
 	mux.HandleFunc("POST /policies/{id}/check", s.write(s.checkPolicy))
+	mux.HandleFunc("GET /policies/{id}/delete", s.admin(s.deletePolicyForm))
+	mux.HandleFunc("POST /policies/{id}/delete", s.write(s.deletePolicy))
+	mux.HandleFunc("GET /policies/import", s.admin(s.importPolicyForm))
+	mux.HandleFunc("POST /policies/import", s.upload(s.importPolicies, maxImport))
 	mux.HandleFunc("POST /compare/analyze", s.write(s.reanalyze))
 
 	// The JSON API.
@@ -51,6 +55,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/compare", s.apiRead(s.apiCompare))
 	mux.HandleFunc("POST /api/v1/policies", s.apiWrite(s.apiCreatePolicy))
 	mux.HandleFunc("PATCH /api/v1/policies/{id}", s.apiWrite(s.apiUpdatePolicy))
+	mux.HandleFunc("DELETE /api/v1/policies/{id}", s.apiWrite(s.apiDeletePolicy))
 	mux.HandleFunc("POST /api/v1/policies/{id}/check", s.apiWrite(s.apiCheckPolicy))
 	mux.HandleFunc("POST /api/v1/analyze", s.apiWrite(s.apiAnalyze))
 	mux.HandleFunc("GET /api/v1/policies/{id}/profile", s.apiRead(s.apiProfile))

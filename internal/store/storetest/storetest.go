@@ -47,6 +47,10 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"Subscriptions", testSubscriptions},
 		{"Deliveries", testDeliveries},
 		{"CheckStats", testCheckStats},
+		{"CreatePolicies", testCreatePolicies},
+		{"CreatePoliciesAllOrNothing", testCreatePoliciesAllOrNothing},
+		{"ConcurrentCreateSameURL", testConcurrentCreateSameURL},
+		{"DeletePolicy", testDeletePolicy},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,9 +155,19 @@ func testDuplicatePolicies(t *testing.T, s policywatch.Store) {
 	if err := s.CreatePolicy(ctx, dupURL); !policywatch.IsClass(err, policywatch.ErrAlreadyExists) {
 		t.Errorf("same URL: got %v", err)
 	}
+	// One page is one policy, whatever part of it is selected; a fragment
+	// tells two parts apart.
 	sameURLOtherPart := &policywatch.Policy{Platform: "A", Name: "儿童政策", URL: "https://a.example/privacy", Select: "#children", Render: policywatch.RenderAuto}
+	if err := s.CreatePolicy(ctx, sameURLOtherPart); !policywatch.IsClass(err, policywatch.ErrAlreadyExists) {
+		t.Errorf("same URL with another selector: got %v", err)
+	}
+	sameURLOtherPart.URL += "#children"
 	if err := s.CreatePolicy(ctx, sameURLOtherPart); err != nil {
-		t.Errorf("same URL with another selector should be allowed: %v", err)
+		t.Errorf("same page, another fragment: %v", err)
+	}
+	sameURLOtherPart.URL = "https://a.example/privacy"
+	if err := s.UpdatePolicy(ctx, sameURLOtherPart); !policywatch.IsClass(err, policywatch.ErrAlreadyExists) {
+		t.Errorf("edited to a URL tracked already: got %v", err)
 	}
 	noPlatform := &policywatch.Policy{Name: "x", URL: "https://c.example/"}
 	if err := s.CreatePolicy(ctx, noPlatform); !policywatch.IsClass(err, policywatch.ErrInvalid) {

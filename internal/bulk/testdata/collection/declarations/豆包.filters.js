@@ -1,0 +1,3 @@
+export function removeTimestamps(document) {
+  document.querySelectorAll('.timestamp').forEach(el => el.remove());
+}

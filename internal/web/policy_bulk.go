@@ -1,0 +1,132 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/bulk"
+)
+
+// deleteConfirm is the confirmation page of a deletion.
+type deleteConfirm struct {
+	Policy   *policywatch.Policy
+	Versions int
+}
+
+// deletePolicyForm serves GET /policies/{id}/delete: what goes, and the
+// button that does it.
+func (s *Server) deletePolicyForm(w http.ResponseWriter, r *http.Request, p *page) {
+	pol, ok := s.policyFromPath(w, r, p)
+	if !ok {
+		return
+	}
+	versions, err := s.store.ListVersions(r.Context(), pol.ID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	p.Title = p.T("delete.title")
+	p.Data = deleteConfirm{Policy: pol, Versions: len(versions)}
+	s.render(w, r, http.StatusOK, "policy_delete", p)
+}
+
+// deletePolicy serves POST /policies/{id}/delete.
+func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request, p *page) {
+	pol, ok := s.policyFromPath(w, r, p)
+	if !ok {
+		return
+	}
+	if err := s.store.DeletePolicy(r.Context(), pol.ID); err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	s.redirectWithFlash(w, r, p.Link("/"), p.T("flash.deleted", pol.Platform, pol.Name))
+}
+
+// importForm is the import page: the form, and after a post what became
+// of each row.
+type importForm struct {
+	Text    string // what was pasted, shown again
+	Error   string // the file as a whole could not be read
+	Posted  bool
+	Added   []*policywatch.Policy
+	Skipped []importProblem
+}
+
+type importProblem struct {
+	Line   int
+	Reason string
+}
+
+// importPolicyForm serves GET /policies/import.
+func (s *Server) importPolicyForm(w http.ResponseWriter, r *http.Request, p *page) {
+	p.Title = p.T("import.title")
+	p.Data = importForm{}
+	s.render(w, r, http.StatusOK, "policy_import", p)
+}
+
+// maxImport bounds an uploaded or pasted file: about 100,000 rows.
+const maxImport = 16 << 20
+
+// importPolicies serves POST /policies/import: the rows of the uploaded
+// file, or of the pasted text, added as `policywatch add --from` adds them.
+func (s *Server) importPolicies(w http.ResponseWriter, r *http.Request, p *page) {
+	p.Title = p.T("import.title")
+	form := importForm{Posted: true, Text: r.PostFormValue("text")}
+	in, err := importInput(r, form.Text)
+	if err == nil {
+		var rows []bulk.Row
+		if rows, err = bulk.Read(in); err == nil {
+			if form.Added, err = bulk.Add(r.Context(), s.store, rows); err == nil {
+				form.Skipped = problems(p, rows)
+			}
+		}
+	}
+	if err != nil {
+		reply := replyTo(err)
+		if !reply.userError() {
+			s.fail(w, r, p, err)
+			return
+		}
+		form.Error = reply.message(p, err)
+		p.Data = form
+		s.render(w, r, reply.status, "policy_import", p)
+		return
+	}
+	p.Data = form
+	s.render(w, r, http.StatusOK, "policy_import", p)
+}
+
+// importInput is the uploaded file when one was chosen, the pasted text
+// otherwise.
+func importInput(r *http.Request, text string) (io.Reader, error) {
+	f, _, err := r.FormFile("file")
+	switch {
+	case err == nil:
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return nil, err
+		}
+		if len(data) > 0 {
+			return strings.NewReader(string(data)), nil
+		}
+	case !errors.Is(err, http.ErrMissingFile) && !errors.Is(err, http.ErrNotMultipart):
+		return nil, policywatch.Errorl(policywatch.ErrInvalid, "import.unreadable", err)
+	}
+	return strings.NewReader(text), nil
+}
+
+// problems are the rows skipped, each reason in the page's language.
+func problems(p *page, rows []bulk.Row) []importProblem {
+	var out []importProblem
+	for _, row := range rows {
+		if row.Skipped() {
+			out = append(out, importProblem{Line: row.Line, Reason: policywatch.Localize(row.Err, p.Lang)})
+		}
+	}
+	return out
+}
