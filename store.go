@@ -128,6 +128,8 @@ type Store interface {
 	// UpdateDelivery saves a delivery's status, attempts, error and times.
 	UpdateDelivery(ctx context.Context, d *Delivery) error
 	ListDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
+	// DeliveryCounts counts every subscription's deliveries by status.
+	DeliveryCounts(ctx context.Context) (map[int64]DeliveryCounts, error)
 
 	Close() error
 }

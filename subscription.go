@@ -79,5 +79,11 @@ type Delivery struct {
 type DeliveryFilter struct {
 	Status         DeliveryStatus
 	SubscriptionID int64
-	Limit          int // default 100
+	Before         int64 // only deliveries older than this one (by id): the next page
+	Limit          int   // default 100
+}
+
+// DeliveryCounts are a subscription's deliveries by status.
+type DeliveryCounts struct {
+	Sent, Pending, Failed int
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -106,13 +105,10 @@ instead of changes. Links point at POLICYWATCH_BASE_URL.`,
 			if err := formatFlag(format, "text", "json"); err != nil {
 				return err
 			}
-			sub, err := subscriptionFromFlags(webhook, shoutrrrURL, email, webhookFormat, platform, policy, minLevel, lang, admin)
+			sub, err := a.subscriptionFromFlags(notify.Request{Webhook: webhook, URL: shoutrrrURL, Email: email,
+				WebhookFormat: webhookFormat, Platform: platform, Policy: policy, MinLevel: minLevel, Lang: lang, Admin: admin})
 			if err != nil {
 				return err
-			}
-			// The destination is checked now rather than at the first change.
-			if _, err := notify.New(sub.Kind, sub.Target, sub.Format, notify.Options{SMTPURL: a.cfg.SMTPURL}); err != nil {
-				return usageError{err}
 			}
 			st, err := a.openStore(cmd.Context())
 			if err != nil {
@@ -142,45 +138,12 @@ instead of changes. Links point at POLICYWATCH_BASE_URL.`,
 	return cmd
 }
 
-func subscriptionFromFlags(webhook, shoutrrrURL, email, webhookFormat, platform, policy, minLevel, lang string, admin bool) (*policywatch.Subscription, error) {
-	sub := &policywatch.Subscription{Platform: strings.TrimSpace(platform), Admin: admin, Lang: lang}
-	given := 0
-	for _, d := range []struct{ kind, target string }{
-		{notify.KindWebhook, webhook}, {notify.KindShoutrrr, shoutrrrURL}, {notify.KindEmail, email},
-	} {
-		if d.target != "" {
-			given++
-			sub.Kind, sub.Target = d.kind, d.target
-		}
-	}
-	if given != 1 {
-		return nil, usagef("subscribe needs exactly one of --webhook, --url or --email")
-	}
-	if sub.Kind == notify.KindWebhook {
-		sub.Format = webhookFormat
-	}
-	if sub.Kind == notify.KindEmail {
-		if _, err := mail.ParseAddress(sub.Target); err != nil {
-			return nil, usagef("--email %q: not an e-mail address", sub.Target)
-		}
-	}
-	if policy != "" {
-		if sub.Platform != "" {
-			return nil, usagef("give --platform or --policy, not both")
-		}
-		id, err := policywatch.ParseID(policy)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		sub.PolicyID = id
-	}
-	level, err := policywatch.ParseLevel(minLevel)
+// subscriptionFromFlags checks the flags by the rules the web form shares
+// (notify.NewSubscription), the destination included.
+func (a *app) subscriptionFromFlags(r notify.Request) (*policywatch.Subscription, error) {
+	sub, err := notify.NewSubscription(r, notify.Options{SMTPURL: a.cfg.SMTPURL})
 	if err != nil {
 		return nil, usageError{err}
-	}
-	sub.MinLevel = level
-	if err := langFlag(lang); err != nil {
-		return nil, err
 	}
 	return sub, nil
 }
@@ -250,19 +213,15 @@ func (a *app) subscriptionsCommand() *cobra.Command {
 				fmt.Fprintln(a.stdout, "No subscriptions; add one with `policywatch subscribe`.")
 				return nil
 			}
+			counts, err := st.DeliveryCounts(cmd.Context())
+			if err != nil {
+				return err
+			}
 			var t table
 			t.row("ID", "SUBSCRIPTION", "SENT", "PENDING", "FAILED")
 			for _, s := range subs {
-				ds, err := st.ListDeliveries(cmd.Context(), policywatch.DeliveryFilter{SubscriptionID: s.ID, Limit: 1000})
-				if err != nil {
-					return err
-				}
-				n := map[policywatch.DeliveryStatus]int{}
-				for _, d := range ds {
-					n[d.Status]++
-				}
-				t.row(fmt.Sprint(s.ID), describeSubscription(s), fmt.Sprint(n[policywatch.DeliverySent]),
-					fmt.Sprint(n[policywatch.DeliveryPending]), fmt.Sprint(n[policywatch.DeliveryFailed]))
+				n := counts[s.ID]
+				t.row(fmt.Sprint(s.ID), describeSubscription(s), fmt.Sprint(n.Sent), fmt.Sprint(n.Pending), fmt.Sprint(n.Failed))
 			}
 			t.write(a.stdout)
 			return nil

@@ -16,8 +16,8 @@ func TestSubscribeBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"subscribe"}, 2, "exactly one of"},
-		{[]string{"subscribe", "--webhook", "http://a/", "--email", "a@b.c"}, 2, "exactly one of"},
+		{[]string{"subscribe"}, 2, "exactly one"},
+		{[]string{"subscribe", "--webhook", "http://a/", "--email", "a@b.c"}, 2, "exactly one"},
 		{[]string{"subscribe", "--webhook", "ftp://a/"}, 2, "webhook"},
 		{[]string{"subscribe", "--webhook", "http://a/", "--platform", "P", "--policy", "1"}, 2, "not both"},
 		{[]string{"subscribe", "--webhook", "http://a/", "--min-level", "huge"}, 2, "unknown level"},

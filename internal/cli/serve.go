@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/policywatch/policywatch/internal/demo"
+	"github.com/policywatch/policywatch/internal/notify"
 	"github.com/policywatch/policywatch/internal/track"
 	"github.com/policywatch/policywatch/internal/web"
 )
@@ -67,7 +68,8 @@ unless --require-login (or POLICYWATCH_REQUIRE_LOGIN=1).`,
 				fmt.Fprintf(a.stderr, "policywatch: admin token for this run: %s (set POLICYWATCH_ADMIN_TOKEN to choose one)\n", token)
 			}
 			srv, err := web.New(a.store, web.Options{AdminToken: token, RequireLogin: requireLogin,
-				SecureCookie: secureCookie, Logger: a.logger, Checker: checker, Zone: a.cfg.Zone, Analyzer: a.analyzer(), BaseURL: a.cfg.BaseURL})
+				SecureCookie: secureCookie, Logger: a.logger, Checker: checker, Zone: a.cfg.Zone, Analyzer: a.analyzer(), BaseURL: a.cfg.BaseURL,
+				Senders: notify.Options{SMTPURL: a.cfg.SMTPURL, UserAgent: a.cfg.UserAgent}})
 			if err != nil {
 				return err
 			}

@@ -67,7 +67,39 @@ func (s *Store) ListDeliveries(ctx context.Context, f policywatch.DeliveryFilter
 	}
 	rows, err := s.read().query(ctx, `SELECT `+deliveryColumns+` FROM deliveries
 		WHERE (CAST($1 AS TEXT) = '' OR status = $1) AND (CAST($2 AS BIGINT) = 0 OR subscription_id = $2)
-		ORDER BY id DESC LIMIT $3`,
-		f.Status, f.SubscriptionID, f.Limit)
+			AND (CAST($3 AS BIGINT) = 0 OR id < $3)
+		ORDER BY id DESC LIMIT $4`,
+		f.Status, f.SubscriptionID, f.Before, f.Limit)
 	return collect(rows, err, scanDelivery)
+}
+
+func (s *Store) DeliveryCounts(ctx context.Context) (map[int64]policywatch.DeliveryCounts, error) {
+	rows, err := s.read().query(ctx, `SELECT subscription_id, status, COUNT(*) FROM deliveries GROUP BY subscription_id, status`)
+	type count struct {
+		sub    int64
+		status policywatch.DeliveryStatus
+		n      int
+	}
+	counts, err := collect(rows, err, func(row scanner) (count, error) {
+		var c count
+		err := row.Scan(&c.sub, &c.status, &c.n)
+		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]policywatch.DeliveryCounts{}
+	for _, c := range counts {
+		dc := out[c.sub]
+		switch c.status {
+		case policywatch.DeliverySent:
+			dc.Sent += c.n
+		case policywatch.DeliveryPending:
+			dc.Pending += c.n
+		case policywatch.DeliveryFailed:
+			dc.Failed += c.n
+		}
+		out[c.sub] = dc
+	}
+	return out, nil
 }

@@ -46,6 +46,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /policies/import", s.admin(s.importPolicyForm))
 	mux.HandleFunc("POST /policies/import", s.upload(s.importPolicies, maxImport))
 	mux.HandleFunc("POST /compare/analyze", s.write(s.reanalyze))
+	mux.HandleFunc("GET /subscriptions", s.admin(s.subscriptionsPage))
+	mux.HandleFunc("POST /subscriptions", s.write(s.createSubscription))
+	mux.HandleFunc("POST /subscriptions/{id}/delete", s.write(s.deleteSubscription))
+	mux.HandleFunc("GET /deliveries", s.admin(s.deliveriesPage))
 
 	// The JSON API.
 	mux.HandleFunc("GET /api/v1/policies", s.apiRead(s.apiPolicies))

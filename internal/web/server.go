@@ -24,6 +24,7 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/analyze"
+	"github.com/policywatch/policywatch/internal/notify"
 	"github.com/policywatch/policywatch/internal/textdiff"
 	"github.com/policywatch/policywatch/internal/track"
 )
@@ -44,6 +45,9 @@ type Options struct {
 	// BaseURL is where users reach the server (for links in feeds); by
 	// default the scheme and host of each request.
 	BaseURL string
+	// Senders check the destinations of subscriptions added from the UI
+	// (the SMTP server e-mail needs), as `subscribe` does.
+	Senders notify.Options
 }
 
 // Server is the web application.

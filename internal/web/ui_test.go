@@ -64,6 +64,7 @@ func newUIFixture(t *testing.T) *uiFixture {
 	f.gone = add("已删除的政策", "/gone", 1)
 	f.wall = add("被拦截的政策", "/wall", policywatch.DefaultFailingAfter)
 	f.admin = loggedIn(t, f.fixture)
+	addSubscriptions(t, f.fixture)
 	return f
 }
 
@@ -125,6 +126,17 @@ func (f *uiFixture) pages(t *testing.T) []uiPage {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
+	badSubscription := func(lang string) (int, string) {
+		csrf := formToken(t, f.admin, f.http.URL+"/subscriptions")
+		resp, err := f.admin.PostForm(f.http.URL+withLang("/subscriptions", lang), url.Values{"csrf": {csrf},
+			"kind": {"email"}, "target": {"某人的邮箱"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
 	zeekr, _ := f.store.FindVersion(context.Background(), f.zeekrFrom)
 	return []uiPage{
 		{"home", 200, anon("/")},
@@ -145,6 +157,9 @@ func (f *uiFixture) pages(t *testing.T) []uiPage {
 		{"login", 200, anon("/login")},
 		{"add form", 200, as("/policies/new")},
 		{"add form, bad interval", 400, badForm},
+		{"subscriptions", 200, as("/subscriptions")},
+		{"subscriptions, bad form", 400, badSubscription},
+		{"delivery log", 200, as("/deliveries")},
 		{"not found", 404, anon("/policies/99999")},
 		{"bad compare", 400, anon("/compare?from=x&to=1")},
 		{"compare across policies", 400, anon(f.compareURL(f.zeekrFrom, f.manyTo, ""))},

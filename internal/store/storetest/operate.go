@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"maps"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -258,5 +259,29 @@ func testDeliveries(t *testing.T, s policywatch.Store) {
 	}
 	if _, err := s.FindDelivery(ctx, 99999); !policywatch.IsClass(err, policywatch.ErrNotFound) {
 		t.Errorf("missing delivery: %v", err)
+	}
+	// The next page: the deliveries older than the last one shown.
+	if older, _ := s.ListDeliveries(ctx, policywatch.DeliveryFilter{Before: first[1].ID}); len(older) != 1 || older[0].ID != first[0].ID {
+		t.Errorf("before %d: %+v", first[1].ID, older)
+	}
+	if none, _ := s.ListDeliveries(ctx, policywatch.DeliveryFilter{Before: first[0].ID}); len(none) != 0 {
+		t.Errorf("before the oldest: %+v", none)
+	}
+	other := &policywatch.Subscription{Kind: "email", Target: "dpo@example.com"}
+	if err := s.CreateSubscription(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	failed := &policywatch.Delivery{SubscriptionID: other.ID, Event: "change", EventKey: "change:7", PolicyID: p.ID, Payload: []byte(`{}`)}
+	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{failed}); err != nil {
+		t.Fatal(err)
+	}
+	failed.Status, failed.Attempts, failed.LastError = policywatch.DeliveryFailed, 1, "550 no such mailbox"
+	if err := s.UpdateDelivery(ctx, failed); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.DeliveryCounts(ctx)
+	want := map[int64]policywatch.DeliveryCounts{sub.ID: {Sent: 1, Pending: 1}, other.ID: {Failed: 1}}
+	if err != nil || !maps.Equal(counts, want) {
+		t.Errorf("DeliveryCounts: %v %v, want %v", counts, err, want)
 	}
 }
