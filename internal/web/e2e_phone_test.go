@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestPhoneLayoutsDoNotScrollSideways(t *testing.T) {
 	e, f := newPhone(t)
 	zeekr, _ := f.store.FindVersion(t.Context(), f.zeekrTo)
 	pages := []string{
-		"/", "/matrix", fmt.Sprintf("/policies/%d", zeekr.PolicyID), fmt.Sprintf("/policies/%d", f.gone),
+		"/", "/matrix", "/changes", "/platforms/" + url.PathEscape("极氪"), fmt.Sprintf("/policies/%d", zeekr.PolicyID), fmt.Sprintf("/policies/%d", f.gone),
 		fmt.Sprintf("/policies/%d", f.wall), fmt.Sprintf("/policies/%d/profile", zeekr.PolicyID),
 		f.compareURL(f.zeekrFrom, f.zeekrTo, "&view=side"), f.compareURL(f.zeekrFrom, f.zeekrTo, "&view=inline"),
 		f.compareURL(f.manyFrom, f.manyTo, "&view=side"), f.compareURL(f.headingsFrom, f.headingsTo, "&view=side"),

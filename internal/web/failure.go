@@ -40,13 +40,14 @@ func (p *page) Failure(class policywatch.ErrorClass, message string, status int)
 	return f
 }
 
-// shownStatus is the status a page shows for a policy: an active policy
+// shownStatus is the status a page shows for a policy of status and the
+// error class of its last check ("" when it succeeded): an active policy
 // whose last check failed says so (it turns failing only after several
-// failures in a row), so that the status never reads 正常 beside the
-// error of the last check.
-func shownStatus(pol policywatch.Policy) string {
-	if pol.Status == policywatch.StatusActive && (pol.LastError != "" || pol.ConsecutiveFailures > 0) {
+// failures in a row), so that no page reads 正常 for a policy whose last
+// check failed, or beside its error.
+func shownStatus(status policywatch.Status, lastErrorClass policywatch.ErrorClass) string {
+	if status == policywatch.StatusActive && lastErrorClass != "" {
 		return "lastfailed"
 	}
-	return string(pol.Status)
+	return string(status)
 }

@@ -67,7 +67,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 			}
 		}
 	}
-	data := policyData{Policy: pol, Status: shownStatus(*pol), Runs: runs, Timeline: newTimeline(policyChanges(rows), p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
+	data := policyData{Policy: pol, Status: shownStatus(pol.Status, pol.LastErrorClass), Runs: runs, Timeline: newTimeline(policyChanges(rows), p), CanCheck: s.opt.Checker != nil && pol.URL != ""}
 	for i := len(rows) - 1; i >= 0; i-- {
 		data.Versions = append(data.Versions, rows[i])
 	}

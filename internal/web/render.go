@@ -24,6 +24,8 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"deref":     func(b *bool) bool { return b != nil && *b },
 		// pathEscape makes a value one segment of a path (/platforms/{name}).
 		"pathEscape": url.PathEscape,
+		// shownStatus: the status a policy list shows (failure.go).
+		"shownStatus": shownStatus,
 		// pair passes two values to a sub-template (the page and an item).
 		"pair": func(a, b any) struct{ A, B any } { return struct{ A, B any }{a, b} },
 	}

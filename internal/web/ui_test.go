@@ -141,6 +141,8 @@ func (f *uiFixture) pages(t *testing.T) []uiPage {
 	return []uiPage{
 		{"home", 200, anon("/")},
 		{"matrix", 200, anon("/matrix")},
+		{"changes", 200, anon("/changes")},
+		{"platform", 200, anon("/platforms/" + url.PathEscape("出错的平台"))},
 		{"policy", 200, anon(fmt.Sprintf("/policies/%d", zeekr.PolicyID))},
 		{"policy, last check failed", 200, anon(fmt.Sprintf("/policies/%d", f.gone))},
 		{"policy, failing", 200, anon(fmt.Sprintf("/policies/%d", f.wall))},
@@ -303,6 +305,15 @@ func TestStatusAgreesWithTheLastError(t *testing.T) {
 	_, _, body := f.get(fmt.Sprintf("/policies/%d", zeekr.PolicyID))
 	if !strings.Contains(body, `<span class="status active">正常</span>`) || strings.Contains(body, "最近错误") {
 		t.Error("a healthy policy's page")
+	}
+	// Lists of policies say the same.
+	for _, path := range []string{"/", "/platforms/" + url.PathEscape("出错的平台")} {
+		_, _, list := f.get(path)
+		for _, want := range []string{`<span class="status lastfailed">最近一次检查失败</span>`, `<span class="status failing">抓取失败</span>`} {
+			if !strings.Contains(list, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
 	}
 }
 
