@@ -340,6 +340,7 @@ func webMessages() messages {
 			"nav.import":               "Import",
 			"delete.title":             "Delete policy",
 			"delete.confirm":           "Delete “%s · %s” with all its %d versions, snapshots, checks, analyses, subscriptions and notifications? This cannot be undone.",
+			"delete.confirm.one":       "Delete “%s · %s” with its %d version, snapshots, checks, analyses, subscriptions and notifications? This cannot be undone.",
 			"delete.button":            "Delete for good",
 			"flash.deleted":            "Deleted “%s · %s”.",
 			"import.title":             "Import policies",

@@ -57,7 +57,7 @@ func TestDeleteFromThePolicyPage(t *testing.T) {
 	}
 	// The confirmation step says what goes, in the reader's language, and
 	// posts with the CSRF token.
-	for lang, want := range map[string]string{"zh": "个版本", "en": "This cannot be undone"} {
+	for lang, want := range map[string]string{"zh": "全部 1 个版本", "en": "with its 1 version, snapshots"} {
 		resp, err := c.Get(confirm + "?lang=" + lang)
 		if err != nil {
 			t.Fatal(err)
