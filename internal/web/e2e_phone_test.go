@@ -81,6 +81,31 @@ func TestPhoneLayoutsDoNotScrollSideways(t *testing.T) {
 	}
 }
 
+// TestPhoneAdminPages: logged in, the nav has more items and the pages
+// have forms; still nothing scrolls sideways and the nav wraps by item.
+func TestPhoneAdminPages(t *testing.T) {
+	e, f := newPhone(t)
+	e.open("/login?lang=zh")
+	e.do(chromedp.SendKeys(chromedp.CSS(`input[name=token]`), testToken),
+		chromedp.Submit(chromedp.CSS(`form.login`)), chromedp.WaitReady(chromedp.CSS("header.top form.inline")))
+	for _, lang := range []string{"zh", "en"} {
+		for _, path := range []string{"/", "/policies/new", "/subscriptions", "/deliveries",
+			fmt.Sprintf("/policies/%d", f.wall), fmt.Sprintf("/policies/%d/edit", f.wall)} {
+			path = withLang(path, lang)
+			e.open(path)
+			if width := e.evalInt(`document.documentElement.scrollWidth`); width > phoneWidth {
+				t.Errorf("%s scrolls sideways at %d px: %d px wide; past the edge: %s", path, phoneWidth, width, e.eval(overflow))
+			}
+			if broken := e.eval(navBrokenInside); broken != "" {
+				t.Errorf("%s: nav items broken across lines: %s", path, broken)
+			}
+		}
+	}
+}
+
+// navBrokenInside lists the nav items that take more than one line.
+const navBrokenInside = `Array.from(document.querySelectorAll('header.top nav > a, header.top nav button')).filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 1.8 * parseFloat(getComputedStyle(a).fontSize)).map(a => a.textContent).join('|')`
+
 // TestPhonePolicyPageKeepsItsCompareLinks: on a phone every version's
 // compare link is on screen (the versions table stacks, no column is
 // dropped), and the nav wraps between its items, never inside one.
@@ -101,7 +126,7 @@ func TestPhonePolicyPageKeepsItsCompareLinks(t *testing.T) {
 			t.Errorf("%s: the compare link is not on screen at %d px", lang, phoneWidth)
 		}
 		// Each nav item on one line: none is taller than one line of text.
-		broken := e.eval(`Array.from(document.querySelectorAll('header.top nav > a, header.top nav button')).filter(a => a.getClientRects().length > 1 || a.getBoundingClientRect().height > 1.8 * parseFloat(getComputedStyle(a).fontSize)).map(a => a.textContent).join('|')`)
+		broken := e.eval(navBrokenInside)
 		if broken != "" {
 			t.Errorf("%s: nav items broken across lines: %s", lang, broken)
 		}
