@@ -111,7 +111,7 @@ func webMessages() messages {
 			"delete.button":            "确认删除",
 			"flash.deleted":            "已删除「%s · %s」。",
 			"import.title":             "批量导入政策",
-			"import.help":              "上传或粘贴 CSV（第一行为列名，至少包括 url,name,platform；可选 kind,select,remove,render,every，多条 remove 规则用 | 分隔）或 JSON Lines（每行一个含相同键的对象）。有效的行在一个事务中添加；无效或重复（网址相同，或平台和名称相同）的行会列出原因并跳过。与命令 policywatch add --from 相同。",
+			"import.help":              "上传或粘贴 CSV（第一行为列名，至少包括 url,name,platform；可选 kind,select,remove,render,every，多条 remove 规则用 | 分隔），或每行一个 JSON 对象的文本（键与 CSV 的列相同）。有效的行在一个事务中添加；无效或重复（网址相同，或平台和名称相同）的行会列出原因并跳过。与命令 policywatch add --from 相同。",
 			"import.file":              "文件",
 			"import.paste":             "或粘贴内容",
 			"import.submit":            "导入",

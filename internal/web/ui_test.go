@@ -137,6 +137,18 @@ func (f *uiFixture) pages(t *testing.T) []uiPage {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
+	importRows := func(text string) func(lang string) (int, string) {
+		return func(lang string) (int, string) {
+			csrf := formToken(t, f.admin, f.http.URL+"/policies/import")
+			resp, err := f.admin.PostForm(f.http.URL+withLang("/policies/import", lang), url.Values{"csrf": {csrf}, "text": {text}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+	}
 	zeekr, _ := f.store.FindVersion(context.Background(), f.zeekrFrom)
 	return []uiPage{
 		{"home", 200, anon("/")},
@@ -162,6 +174,10 @@ func (f *uiFixture) pages(t *testing.T) []uiPage {
 		{"subscriptions", 200, as("/subscriptions")},
 		{"subscriptions, bad form", 400, badSubscription},
 		{"delivery log", 200, as("/deliveries")},
+		{"import form", 200, as("/policies/import")},
+		{"import, rows skipped", 200, importRows("url,name,platform\nhttps://www.daoru.cn/a,甲,导入\nftp://www.daoru.cn/b,乙,导入\nhttps://www.daoru.cn/a,丙,导入\n,丁,导入\nhttps://www.daoru.cn/e,,导入\n")},
+		{"import, file refused", 400, importRows("网址,名称\nhttps://www.daoru.cn/x,某\n")},
+		{"delete confirmation", 200, as(fmt.Sprintf("/policies/%d/delete", f.wall))},
 		{"not found", 404, anon("/policies/99999")},
 		{"bad compare", 400, anon("/compare?from=x&to=1")},
 		{"compare across policies", 400, anon(f.compareURL(f.zeekrFrom, f.manyTo, ""))},
@@ -235,7 +251,8 @@ var english = regexp.MustCompile(`[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,})+|\([a-z
 
 // englishAllowed are the Latin words a Chinese page may show: commands
 // and variables the reader types, and names.
-var englishAllowed = regexp.MustCompile(`^(policywatch (add|serve)|serve --demo|POLICYWATCH_ADMIN_TOKEN|Android ID)$`)
+var englishAllowed = regexp.MustCompile(`^(policywatch (add|serve)|serve --demo|policywatch add --from|POLICYWATCH_ADMIN_TOKEN|Android ID|` +
+	`url,name,platform(,kind,select,remove,render,every)?|kind,select,remove,render,every)$`) // the import's columns
 
 // TestChinesePagesSpeakChinese: the Chinese UI says nothing in English:
 // no check errors as stored ("HTTP 404 Not Found", "the site answered with
