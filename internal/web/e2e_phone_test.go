@@ -89,8 +89,8 @@ func TestPhoneAdminPages(t *testing.T) {
 	e.do(chromedp.SendKeys(chromedp.CSS(`input[name=token]`), testToken),
 		chromedp.Submit(chromedp.CSS(`form.login`)), chromedp.WaitReady(chromedp.CSS("header.top form.inline")))
 	for _, lang := range []string{"zh", "en"} {
-		for _, path := range []string{"/", "/policies/new", "/subscriptions", "/deliveries",
-			fmt.Sprintf("/policies/%d", f.wall), fmt.Sprintf("/policies/%d/edit", f.wall)} {
+		for _, path := range []string{"/", "/policies/new", "/policies/import", "/subscriptions", "/deliveries",
+			fmt.Sprintf("/policies/%d", f.wall), fmt.Sprintf("/policies/%d/edit", f.wall), fmt.Sprintf("/policies/%d/delete", f.wall)} {
 			path = withLang(path, lang)
 			e.open(path)
 			if width := e.evalInt(`document.documentElement.scrollWidth`); width > phoneWidth {
@@ -100,6 +100,25 @@ func TestPhoneAdminPages(t *testing.T) {
 				t.Errorf("%s: nav items broken across lines: %s", path, broken)
 			}
 		}
+	}
+}
+
+// TestPhoneImportResults: the import's results, long URLs in the reasons
+// included, fit a phone's width.
+func TestPhoneImportResults(t *testing.T) {
+	e, _ := newPhone(t)
+	e.open("/login?lang=zh")
+	e.do(chromedp.SendKeys(chromedp.CSS(`input[name=token]`), testToken),
+		chromedp.Submit(chromedp.CSS(`form.login`)), chromedp.WaitReady(chromedp.CSS("header.top form.inline")))
+	rows := "url,name,platform\n" +
+		"https://www.example.com/a/very/long/path/to/the/privacy/policy/of/an/app/that/never/ends.html,甲,导入\n" +
+		"ftp://www.example.com/another/long/path/that/is/not/http/at/all/and/goes/on/and/on.html,乙,导入\n" +
+		"https://www.example.com/a/very/long/path/to/the/privacy/policy/of/an/app/that/never/ends.html,丙,导入\n"
+	e.open("/policies/import?lang=zh")
+	e.do(chromedp.SetValue(chromedp.CSS(`textarea[name=text]`), rows),
+		chromedp.Submit(chromedp.CSS(`form.policy-form`)), chromedp.WaitReady(chromedp.CSS(".import-problems")))
+	if width := e.evalInt(`document.documentElement.scrollWidth`); width > phoneWidth {
+		t.Errorf("import results scroll sideways at %d px: %d px wide; past the edge: %s", phoneWidth, width, e.eval(overflow))
 	}
 }
 
