@@ -41,7 +41,8 @@ func (s *Store) ListChanges(ctx context.Context, f policywatch.ChangeFilter) ([]
 				ORDER BY a.analyzed_at DESC LIMIT 1), '')
 		FROM (SELECT x.*, COALESCE((SELECT a.level FROM analyses a WHERE a.from_version = x.prev AND a.to_version = x.id
 					ORDER BY a.analyzed_at DESC LIMIT 1), '') AS level
-			FROM (`+changeFrom+`WHERE (CAST($1 AS BIGINT) = 0 OR v.policy_id = $1) AND (CAST($2 AS TEXT) = '' OR pl.name = $2)
+			FROM (`+changeFrom+`WHERE (CAST($1 AS BIGINT) = 0 OR v.policy_id = $1) AND (CAST($2 AS TEXT) = '' OR v.policy_id IN (SELECT pp.id FROM policies pp
+					JOIN platforms ppl ON ppl.id = pp.platform_id WHERE ppl.name = $2))
 				AND NOT v.technical) x
 			WHERE x.prev IS NOT NULL) c
 		WHERE CAST($3 AS TEXT) = '' OR c.level = '' OR `+levelRank("c.level")+` >= `+levelRank("CAST($3 AS TEXT)")+`

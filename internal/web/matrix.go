@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/policywatch/policywatch"
@@ -64,6 +65,7 @@ type matrixRowView struct {
 	matrixRow
 	Cells           []matrixCell
 	CrossBorderName string
+	VersionLink     string // made once for the row's many links to its lines
 }
 
 type matrixCell struct {
@@ -82,7 +84,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	rows, pending, total, err := s.matrix(r.Context(), policywatch.MatrixFilter{Platform: platform,
-		Offset: (number - 1) * policiesPerPage, Limit: policiesPerPage}, false)
+		Offset: (number - 1) * matrixPerPage, Limit: matrixPerPage}, false)
 	if err != nil {
 		s.fail(w, r, p, err)
 		return
@@ -93,7 +95,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	data := matrixData{Platform: platform, Platforms: platformNames(keys), Pending: pending,
-		Pager: countedPager(r, number, total, policiesPerPage)}
+		Pager: countedPager(r, number, total, matrixPerPage)}
 	for _, c := range profile.SensitiveCategories {
 		for _, row := range rows {
 			if len(row.Sensitive[c]) > 0 {
@@ -103,7 +105,8 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 	}
 	for _, row := range rows {
-		v := matrixRowView{matrixRow: row, CrossBorderName: profile.StatedName(row.CrossBorder, p.Lang)}
+		v := matrixRowView{matrixRow: row, CrossBorderName: profile.StatedName(row.CrossBorder, p.Lang),
+			VersionLink: p.Link(fmt.Sprintf("/versions/%d", row.VersionID))}
 		for _, c := range data.Categories {
 			fs := row.Sensitive[c.Category]
 			cell := matrixCell{Count: len(fs)}

@@ -11,6 +11,7 @@ import (
 const (
 	policiesPerPage = 100
 	changesPerPage  = 50
+	matrixPerPage   = 50 // a matrix row holds a policy's every recipient
 )
 
 // maxPage bounds ?page= so that an offset never overflows.
