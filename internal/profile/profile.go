@@ -101,7 +101,6 @@ func group(fs []facts.Fact) []Group {
 	return out
 }
 
-
 func sensitive(fs []facts.Fact) []facts.Fact {
 	var out []facts.Fact
 	for _, f := range fs {
