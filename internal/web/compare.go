@@ -162,7 +162,15 @@ func (s *Server) comparePatch(w http.ResponseWriter, r *http.Request, p *page) {
 		s.fail(w, r, p, err)
 		return
 	}
-	name := fmt.Sprintf("policy-%d-v%d-v%d.patch", from.PolicyID, from.ID, to.ID)
+	// The file is named by the versions' numbers in their policy, as the
+	// pages call them (v1, v2, …); the paths inside name their ids.
+	versions, err := s.store.ListVersions(r.Context(), from.PolicyID)
+	if err != nil {
+		s.fail(w, r, p, err)
+		return
+	}
+	numbers := versionNumbers(versions)
+	name := fmt.Sprintf("policy-%d-%s-%s.patch", from.PolicyID, versionLabel(numbers[from.ID]), versionLabel(numbers[to.ID]))
 	w.Header().Set("Content-Type", "text/x-diff; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	textdiff.WritePatch(w, res, fmt.Sprintf("a/version-%d.txt", from.ID), fmt.Sprintf("b/version-%d.txt", to.ID), 3)

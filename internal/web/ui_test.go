@@ -69,7 +69,7 @@ func newUIFixture(t *testing.T) *uiFixture {
 }
 
 // policyOf is the policy of a version.
-func (f *uiFixture) policyOf(version int64) int64 {
+func (f *fixture) policyOf(version int64) int64 {
 	v, err := f.store.FindVersion(context.Background(), version)
 	if err != nil {
 		f.t.Fatal(err)

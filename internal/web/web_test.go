@@ -254,6 +254,10 @@ func TestPlainTextAndPatch(t *testing.T) {
 	if code != 200 || !strings.Contains(h.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(patch, "--- a/version-") {
 		t.Fatalf("patch: %d %v %.100s", code, h, patch)
 	}
+	// Named by the versions' numbers in their policy, as the pages call them.
+	if want := `filename="policy-` + fmt.Sprint(f.policyOf(f.manyFrom)) + `-v1-v2.patch"`; !strings.Contains(h.Get("Content-Disposition"), want) {
+		t.Errorf("patch file: %s, want %s", h.Get("Content-Disposition"), want)
+	}
 	if _, err := exec.LookPath("patch"); err == nil {
 		old, _ := f.store.FindVersion(context.Background(), f.manyFrom)
 		neu, _ := f.store.FindVersion(context.Background(), f.manyTo)
