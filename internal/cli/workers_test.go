@@ -109,9 +109,13 @@ type worker struct {
 func startWorker(t *testing.T, dsn string, args ...string) *worker {
 	t.Helper()
 	w := &worker{cmd: exec.Command(os.Args[0], append([]string{"worker"}, args...)...)}
+	// RESCUE_AFTER is well above a check's time on a busy machine: River
+	// rescues a job running longer, and a rescued job still running would
+	// fetch its page twice. The killed worker's jobs are still rescued at
+	// River's next sweep (every 30 s), within the test's deadline.
 	w.cmd.Env = append(os.Environ(), "POLICYWATCH_TEST_AS_CLI=1", "POLICYWATCH_DB="+dsn,
 		"POLICYWATCH_ALLOW_PRIVATE=1", "POLICYWATCH_HOST_CONCURRENCY=2", "POLICYWATCH_RETRIES=0",
-		"POLICYWATCH_SCHEDULE_EVERY=1s", "POLICYWATCH_RESCUE_AFTER=3s", "POLICYWATCH_SLOT_TTL=5s",
+		"POLICYWATCH_SCHEDULE_EVERY=1s", "POLICYWATCH_RESCUE_AFTER=10s", "POLICYWATCH_SLOT_TTL=5s",
 		"POLICYWATCH_BASE_URL=http://pw.example", "POLICYWATCH_LOG=warn")
 	w.cmd.Stdout, w.cmd.Stderr = &w.out, &w.out
 	if err := w.cmd.Start(); err != nil {
