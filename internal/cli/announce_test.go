@@ -10,9 +10,11 @@ import (
 	"testing"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/fetch"
 	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
+	"github.com/policywatch/policywatch/internal/track"
 	"github.com/policywatch/policywatch/internal/web"
 )
 
@@ -159,5 +161,45 @@ func TestCLIChecksInMetrics(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s:\n%s", want, body)
 		}
+	}
+}
+
+// TestWorkerSweepsWhatACheckLeft: a check killed after recording a change
+// and before announcing it leaves the change in the outbox; the next worker
+// pass announces it, once, and a later check sends nothing again.
+func TestWorkerSweepsWhatACheckLeft(t *testing.T) {
+	e := newEnv(t)
+	first, second := editions(t)
+	e.page = first
+	hook := newCountingHook(t)
+	var added map[string]any
+	e.runJSON(&added, "add", e.srv.URL+"/privacy", "--name", "QQ隐私保护指引", "--platform", "腾讯")
+	e.run("check", "--all")
+	e.run("subscribe", "--webhook", hook.URL, "--webhook-format", "json")
+	e.page = second
+
+	// What the killed check did: the check recorded, nothing announced.
+	ctx := context.Background()
+	st, err := store.Open(ctx, e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := policywatch.ParseID(added["id"].(string))
+	checker := track.New(st, fetch.New(fetch.Options{AllowPrivate: true, Retries: -1}), nil, track.Options{})
+	if o := checker.Check(ctx, id); o.Result != policywatch.ResultChanged {
+		t.Fatalf("check: %+v", o)
+	}
+	st.Close()
+	if n := hook.count(); n != 0 {
+		t.Fatalf("%d POSTs before any announcing", n)
+	}
+	if code, _, errOut := e.run("worker", "--once"); code != 0 {
+		t.Fatalf("worker --once: exit %d %s", code, errOut)
+	}
+	if n := hook.count(); n != 1 {
+		t.Fatalf("after the worker's sweep: %d POSTs, want 1", n)
+	}
+	if code, _, _ := e.run("check", "--all"); code != 0 || hook.count() != 1 {
+		t.Errorf("a later check: exit %d, %d POSTs, want still 1", code, hook.count())
 	}
 }

@@ -42,8 +42,9 @@ func TestSubscribeBadInput(t *testing.T) {
 }
 
 // TestWorkerOnceAnnouncesChanges: `worker --once` checks what is due; a
-// change found by a check run by hand is announced by the next worker pass;
-// a webhook subscriber gets one POST for it and none for the first version.
+// change found by a check run by hand is announced once, by the check, and
+// the worker passes after it send nothing again; a webhook subscriber gets
+// one POST for it and none for the first version.
 func TestWorkerOnceAnnouncesChanges(t *testing.T) {
 	e := newEnv(t)
 	e.page = policyPage(t, "QQ")

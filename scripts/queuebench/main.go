@@ -1,12 +1,15 @@
 // Command queuebench measures check throughput through the job queue: 2,000
 // loopback pages built from CAPP-130 (../shared/capp130/policies) over 50
-// hosts, a first pass (every page new) and an unchanged pass (every page
-// due again, nothing changed), with `policywatch worker --once` processes on
-// SQLite (one process) or PostgreSQL (1, 2, 4 processes), and `check --all`
-// in one process for reference.
+// hosts, a first pass (every page new), an unchanged pass (every page due
+// again, nothing changed) and a changed pass (every tenth page edited, a
+// loopback webhook subscribed: the pass ends when its notifications are
+// delivered, and each change must get exactly one POST), with `policywatch
+// worker --once` processes on SQLite (one process) or PostgreSQL (1, 2, 4
+// processes), and `check --all` in one process on either database.
 //
 //	go run ./scripts/queuebench                    # every setup
 //	go run ./scripts/queuebench -setups pg:2 -pages 500
+//	go run ./scripts/queuebench -setups check:sqlite,check:pg -hosts 20
 //
 // CPU time per check is the worker processes' user+system time divided by
 // the checks; the database server's own CPU is not in it. "busy" is the
@@ -28,6 +31,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -42,7 +46,7 @@ import (
 func main() {
 	pages := flag.Int("pages", 2000, "pages to serve and track")
 	hosts := flag.Int("hosts", 50, "loopback hosts (127.0.0.1 …) the pages are spread over")
-	setups := flag.String("setups", "check:sqlite,sqlite:1,pg:1,pg:2,pg:4", "comma-separated: check:sqlite, sqlite:1, pg:N")
+	setups := flag.String("setups", "check:sqlite,sqlite:1,pg:1,pg:2,pg:4", "comma-separated: check:sqlite, check:pg, sqlite:1, pg:N")
 	conc := flag.Int("concurrency", 8, "checks at a time per process")
 	pgURL := flag.String("pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL server for pg setups")
 	flag.Parse()
@@ -57,16 +61,19 @@ func main() {
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/policywatch").CombinedOutput(); err != nil {
 		log.Fatalf("build: %v\n%s", err, out)
 	}
-	urls, served := serve(*pages, *hosts)
+	site := serve(*pages, *hosts)
+	urls, served := site.urls, &site.served
+	hook := newHook()
 	fmt.Printf("%d pages over %d hosts, %d checks at a time per process, %d CPUs\n", *pages, *hosts, *conc, numCPU())
-	fmt.Printf("%-14s %10s %8s %10s %6s %10s %8s %10s %6s\n", "setup", "first p/s", "first s", "cpu/check", "busy",
-		"unch p/s", "unch s", "cpu/check", "busy")
-	for _, setup := range strings.Split(*setups, ",") {
+	fmt.Printf("%-14s %10s %8s %10s %6s %10s %8s %10s %6s %10s %8s %6s\n", "setup", "first p/s", "first s", "cpu/check", "busy",
+		"unch p/s", "unch s", "cpu/check", "busy", "chg p/s", "chg s", "POSTs")
+	for round, setup := range strings.Split(*setups, ",") {
 		kind, n, _ := strings.Cut(setup, ":")
 		procs, _ := strconv.Atoi(n)
 		dsn := filepath.Join(work, strings.ReplaceAll(setup, ":", "-")+".db")
-		if kind == "pg" {
-			dsn = createDB(*pgURL, "queuebench_"+n)
+		db := "queuebench_" + strings.ReplaceAll(setup, ":", "_")
+		if kind == "pg" || n == "pg" {
+			dsn = createDB(*pgURL, db)
 		}
 		if err := addPolicies(dsn, urls); err != nil {
 			log.Fatal(err)
@@ -74,12 +81,50 @@ func main() {
 		first := pass(bin, dsn, kind, procs, *conc, served, len(urls))
 		makeDue(dsn)
 		unchanged := pass(bin, dsn, kind, procs, *conc, served, len(urls))
-		fmt.Printf("%-14s %10.0f %8.2f %8.2fms %5.0f%% %10.0f %8.2f %8.2fms %5.0f%%\n", setup,
+		subscribe(dsn, hook.URL)
+		changes := site.editEveryTenth(round)
+		makeDue(dsn)
+		posts := hook.posts.Load()
+		changed := pass(bin, dsn, kind, procs, *conc, served, len(urls))
+		posts = hook.posts.Load() - posts
+		fmt.Printf("%-14s %10.0f %8.2f %8.2fms %5.0f%% %10.0f %8.2f %8.2fms %5.0f%% %10.0f %8.2f %6d\n", setup,
 			first.rate, first.wall.Seconds(), first.cpuPerCheck, 100*first.machineBusy,
-			unchanged.rate, unchanged.wall.Seconds(), unchanged.cpuPerCheck, 100*unchanged.machineBusy)
-		if kind == "pg" {
-			dropDB(*pgURL, "queuebench_"+n)
+			unchanged.rate, unchanged.wall.Seconds(), unchanged.cpuPerCheck, 100*unchanged.machineBusy,
+			changed.rate, changed.wall.Seconds(), posts)
+		if posts != int64(changes) {
+			log.Fatalf("%s: %d POSTs for %d changes", setup, posts, changes)
 		}
+		if kind == "pg" || n == "pg" {
+			dropDB(*pgURL, db)
+		}
+	}
+}
+
+// hook is a loopback webhook that counts its POSTs.
+type hook struct {
+	*httptest.Server
+	posts atomic.Int64
+}
+
+func newHook() *hook {
+	h := &hook{}
+	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		h.posts.Add(1)
+	}))
+	return h
+}
+
+// subscribe makes the hook a subscriber of every change.
+func subscribe(dsn, hookURL string) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.CreateSubscription(ctx, &policywatch.Subscription{Kind: "webhook", Target: hookURL, Format: "json"}); err != nil {
+		log.Fatal(err)
 	}
 }
 
@@ -145,8 +190,29 @@ func cpuTicks() (busy, total int64) {
 	return busy, total
 }
 
-// serve starts the page servers and returns the pages' URLs.
-func serve(n, hosts int) ([]string, *atomic.Int64) {
+// site is the pages served, their URLs and how many were served.
+type site struct {
+	mu     sync.Mutex
+	pages  []string
+	urls   []string
+	served atomic.Int64
+}
+
+// editEveryTenth adds a sentence to every tenth page (a new one each
+// round) and returns how many pages it changed.
+func (s *site) editEveryTenth(round int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for i := 0; i < len(s.pages); i += 10 {
+		s.pages[i] = strings.Replace(s.pages[i], "本页编号", fmt.Sprintf("第%d轮修订。本页编号", round), 1)
+		n++
+	}
+	return n
+}
+
+// serve starts the page servers.
+func serve(n, hosts int) *site {
 	names, err := testpages.PolicyNames()
 	if err != nil {
 		log.Fatal(err)
@@ -157,16 +223,19 @@ func serve(n, hosts int) ([]string, *atomic.Int64) {
 		src = strings.Replace(src, "\n", fmt.Sprintf("\n本页编号：%d。\n", i), 1)
 		pages[i] = testpages.HTML(src, testpages.Options{Chrome: true, Charset: "utf-8"})
 	}
-	served := &atomic.Int64{}
+	s := &site{pages: pages}
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var i int
 		if _, err := fmt.Sscanf(r.URL.Path, "/p/%d", &i); err != nil || i < 0 || i >= len(pages) {
 			http.NotFound(w, r)
 			return
 		}
-		served.Add(1)
+		s.served.Add(1)
+		s.mu.Lock()
+		page := s.pages[i]
+		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, pages[i])
+		io.WriteString(w, page)
 	})
 	var bases []string
 	for h := 1; h <= hosts; h++ {
@@ -180,11 +249,11 @@ func serve(n, hosts int) ([]string, *atomic.Int64) {
 		srv.Start()
 		bases = append(bases, srv.URL)
 	}
-	urls := make([]string, n)
-	for i := range urls {
-		urls[i] = fmt.Sprintf("%s/p/%d", bases[i%hosts], i)
+	s.urls = make([]string, n)
+	for i := range s.urls {
+		s.urls[i] = fmt.Sprintf("%s/p/%d", bases[i%hosts], i)
 	}
-	return urls, served
+	return s
 }
 
 func addPolicies(dsn string, urls []string) error {
