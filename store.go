@@ -99,6 +99,12 @@ type Store interface {
 	// the same text.
 	RecordReextraction(ctx context.Context, v *Version) (bool, error)
 
+	// Search returns the lines of policies' current versions (every
+	// version with AllVersions) that contain a phrase, each hit with the
+	// version of its policy where the phrase first appeared. An empty or
+	// overlong phrase is ErrInvalid.
+	Search(ctx context.Context, q SearchQuery) (*SearchResult, error)
+
 	// PendingChanges returns changes recorded by checks whose notifications
 	// have not been made yet, oldest first; MarkChangeNotified clears one.
 	PendingChanges(ctx context.Context, limit int) ([]Change, error)

@@ -137,6 +137,7 @@ Environment:
 		a.checkCommand(),
 		a.versionsCommand(),
 		a.showCommand(),
+		a.searchCommand(),
 		a.importCommand(),
 		a.editCommand(),
 		a.diffCommand(),

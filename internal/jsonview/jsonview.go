@@ -117,3 +117,30 @@ func String(s string) *string {
 	}
 	return &s
 }
+
+// SearchHit is a line containing a searched phrase (`search`, GET
+// /api/v1/search), with when the phrase first appeared in its policy: the
+// first version containing it and whether every later version has too.
+type SearchHit struct {
+	PolicyID        string `json:"policy_id"`
+	Policy          string `json:"policy"`
+	Platform        string `json:"platform"`
+	VersionID       string `json:"version_id"`
+	Line            int    `json:"line"`
+	Text            string `json:"text"`
+	CapturedAt      string `json:"captured_at"`
+	FirstVersionID  string `json:"first_version_id"`
+	FirstCapturedAt string `json:"first_captured_at"`
+	Continuous      bool   `json:"continuous"`
+}
+
+func NewSearchHits(hits []policywatch.SearchHit) []SearchHit {
+	out := make([]SearchHit, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, SearchHit{PolicyID: policywatch.FormatID(h.PolicyID), Policy: h.Policy, Platform: h.Platform,
+			VersionID: policywatch.FormatID(h.VersionID), Line: h.Line, Text: h.Text,
+			CapturedAt: h.CapturedAt.UTC().Format(time.RFC3339), FirstVersionID: policywatch.FormatID(h.Origin.VersionID),
+			FirstCapturedAt: h.Origin.CapturedAt.UTC().Format(time.RFC3339), Continuous: h.Origin.Continuous})
+	}
+	return out
+}

@@ -31,7 +31,7 @@ type messages map[string]map[string]string
 // catalogue is every area's messages together, put together on first use
 // (a command that prints no message builds no table).
 var catalogue = sync.OnceValue(func() messages {
-	return merge(levelMessages(), webMessages(), browseMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages(), checkMessages(), subscriptionMessages())
+	return merge(levelMessages(), webMessages(), browseMessages(), profileMessages(), notifyMessages(), analysisMessages(), llmMessages(), errorMessages(), checkMessages(), subscriptionMessages(), searchMessages())
 })
 
 // merge joins the areas' messages; a key given by two areas is a

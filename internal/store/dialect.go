@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/search"
 )
 
 // dialect is what SQLite and PostgreSQL do differently. Statements are
@@ -38,6 +39,11 @@ type dialect struct {
 	// xactLock is a statement taking that lock until the end of the
 	// transaction (migrations, the uniqueness check of new policies).
 	xactLock string
+	// containing is the condition that version v's text contains the
+	// phrase, given as the argument placeholder arg, and that argument: the
+	// trigram index where the phrase is long enough, reading the texts
+	// otherwise (search.go).
+	containing func(p search.Phrase, arg string) (cond string, value any)
 }
 
 func (d *dialect) sql(query string) string {

@@ -73,3 +73,35 @@ func (s *Store) migrate(ctx context.Context) error {
 		return nil
 	})
 }
+
+// backfills are the steps of the schema that SQL cannot take (the texts
+// are zstd-compressed): each runs once, after the migrations, and is
+// recorded in schema_migrations under its name when it has finished. Each
+// must be safe to run again and beside another opener running it.
+var backfills = []struct {
+	name string
+	run  func(*Store, context.Context) error
+}{
+	{"backfill/search_texts", (*Store).backfillSearch},
+}
+
+// backfill runs the back-fills not yet recorded.
+func (s *Store) backfill(ctx context.Context) error {
+	for _, b := range backfills {
+		var done int
+		if err := s.read().row(ctx, `SELECT count(*) FROM schema_migrations WHERE name = $1`, b.name).Scan(&done); err != nil {
+			return err
+		}
+		if done > 0 {
+			continue
+		}
+		if err := b.run(s, ctx); err != nil {
+			return fmt.Errorf("%s: %w", b.name, err)
+		}
+		if _, err := s.exec(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())
+			ON CONFLICT (name) DO NOTHING`, b.name); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/search"
 )
 
 // postgresDialect: statements run as written; times are timestamps and
@@ -25,6 +26,18 @@ var postgresDialect = &dialect{
 	advisoryLock:   `SELECT pg_advisory_lock($1)`,
 	advisoryUnlock: `SELECT pg_advisory_unlock($1)`,
 	xactLock:       `SELECT pg_advisory_xact_lock($1)`,
+	containing:     postgresContaining,
+}
+
+// postgresContaining finds a phrase with ILIKE, which pg_trgm's GIN index
+// answers when the phrase has a trigram; a shorter phrase without letters
+// of any case is found by plain comparison (strpos), cheaper than ILIKE's
+// lower-casing of every text read.
+func postgresContaining(p search.Phrase, arg string) (string, any) {
+	if p.Indexed() || p.Cased() {
+		return `v.id IN (SELECT t.version_id FROM search_texts t WHERE t.body ILIKE ` + arg + `)`, p.Like()
+	}
+	return `EXISTS (SELECT 1 FROM search_texts t WHERE t.version_id = v.id AND strpos(t.body, ` + arg + `) > 0)`, p.String()
 }
 
 func postgresClass(err error) policywatch.ErrorClass {

@@ -14,6 +14,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/search"
 )
 
 // sqliteDialect: times are Unix milliseconds in INTEGER columns, booleans
@@ -31,11 +32,27 @@ var sqliteDialect = &dialect{
 		// makes its query use it.
 		"= TRUE", "= 1",
 	),
-	time:      func(t time.Time) any { return t.UnixMilli() },
-	duration:  func(d time.Duration) any { return d.Milliseconds() },
-	classOf:   sqliteClass,
-	oneWriter: true,
-	timeType:  "INTEGER",
+	time:       func(t time.Time) any { return t.UnixMilli() },
+	duration:   func(d time.Duration) any { return d.Milliseconds() },
+	classOf:    sqliteClass,
+	oneWriter:  true,
+	timeType:   "INTEGER",
+	containing: sqliteContaining,
+}
+
+// sqliteContaining finds a phrase with FTS5's trigram index, or, when it
+// is shorter than a trigram, by reading the texts of the versions asked
+// about: with LIKE where case matters (which folds only ASCII letters,
+// as texts are mostly Chinese), by plain comparison where it cannot.
+func sqliteContaining(p search.Phrase, arg string) (string, any) {
+	switch {
+	case p.Indexed():
+		return `v.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ` + arg + `)`, p.FTS5()
+	case p.Cased():
+		return `EXISTS (SELECT 1 FROM search_texts t WHERE t.version_id = v.id AND t.body LIKE ` + arg + ` ESCAPE '\')`, p.Like()
+	default:
+		return `EXISTS (SELECT 1 FROM search_texts t WHERE t.version_id = v.id AND instr(t.body, ` + arg + `) > 0)`, p.String()
+	}
 }
 
 func sqliteClass(err error) policywatch.ErrorClass {

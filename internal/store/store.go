@@ -60,7 +60,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err = s.migrate(ctx); err == nil {
+		err = s.backfill(ctx)
+	}
+	if err != nil {
 		s.Close()
 		if pg {
 			return nil, fmt.Errorf("cannot prepare the PostgreSQL database: %w", err)

@@ -26,6 +26,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /matrix", s.read(s.matrixPage))
 	mux.HandleFunc("GET /changes", s.read(s.changesPage))
 	mux.HandleFunc("GET /platforms/{name}", s.read(s.platformPage))
+	mux.HandleFunc("GET /search", s.read(s.searchPage))
 	mux.HandleFunc("GET /feed.atom", s.read(s.feedAll))
 	mux.HandleFunc("GET /platforms/{name}/feed.atom", s.read(s.feedPlatform))
 	mux.HandleFunc("GET /policies/{id}/feed.atom", s.read(s.feedPolicy))
@@ -65,6 +66,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/policies/{id}/profile", s.apiRead(s.apiProfile))
 	mux.HandleFunc("GET /api/v1/matrix", s.apiRead(s.apiMatrix))
 	mux.HandleFunc("GET /api/v1/changes", s.apiRead(s.apiChanges))
+	mux.HandleFunc("GET /api/v1/search", s.apiRead(s.apiSearch))
 
 	// Anything else: the not-found page.
 	mux.HandleFunc("/", s.read(s.notFound))

@@ -51,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"CreatePoliciesAllOrNothing", testCreatePoliciesAllOrNothing},
 		{"ConcurrentCreateSameURL", testConcurrentCreateSameURL},
 		{"DeletePolicy", testDeletePolicy},
+		{"Search", testSearch},
+		{"SearchReextraction", testSearchReextraction},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/compress"
+	"github.com/policywatch/policywatch/internal/normalize"
+	"github.com/policywatch/policywatch/internal/search"
+)
+
+// The search index: search_texts holds each version's normalized text (the
+// text whose lines the pages number), indexed by trigrams: SQLite's FTS5
+// trigram tokenizer in search_index (its content is search_texts, kept in
+// step by triggers), PostgreSQL's pg_trgm GIN index. A row is written with
+// its version and goes with it (foreign key). Phrases too short for
+// trigrams are found by reading the texts (dialect.containing).
+
+// indexText adds a version's text to the search index.
+func indexText(ctx context.Context, tx handle, versionID int64, text string) error {
+	_, err := tx.exec(ctx, `INSERT INTO search_texts (version_id, body) VALUES ($1, $2)
+		ON CONFLICT (version_id) DO NOTHING`, versionID, normalize.Text(text))
+	return err
+}
+
+// backfillBatch is how many versions one transaction of the back-fill
+// indexes: a writer waits at most that long.
+const backfillBatch = 100
+
+// backfillSearch indexes the versions stored before the index existed, a
+// batch per transaction; concurrent openers index what is still missing
+// when their transaction starts (a row another one added meanwhile is left
+// as it is).
+func (s *Store) backfillSearch(ctx context.Context) error {
+	for {
+		n := 0
+		err := s.write(ctx, func(tx handle) error {
+			rows, err := tx.query(ctx, `SELECT v.id, v.text FROM versions v
+				WHERE NOT EXISTS (SELECT 1 FROM search_texts t WHERE t.version_id = v.id)
+				ORDER BY v.id LIMIT $1`, backfillBatch)
+			if err != nil {
+				return err
+			}
+			type missing struct {
+				id   int64
+				text []byte
+			}
+			batch, err := collect(rows, nil, func(row scanner) (m missing, err error) {
+				return m, row.Scan(&m.id, &m.text)
+			})
+			if err != nil {
+				return err
+			}
+			for _, m := range batch {
+				plain, err := compress.Decompress(m.text)
+				if err != nil {
+					return fmt.Errorf("version %d: %w", m.id, err)
+				}
+				if err := indexText(ctx, tx, m.id, string(plain)); err != nil {
+					return err
+				}
+			}
+			n = len(batch)
+			return nil
+		})
+		if err != nil || n < backfillBatch {
+			return err
+		}
+	}
+}
+
+func (s *Store) Search(ctx context.Context, q policywatch.SearchQuery) (*policywatch.SearchResult, error) {
+	phrase, err := search.Parse(q.Phrase)
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = policywatch.DefaultSearchLimit
+	}
+	limit = min(limit, policywatch.MaxSearchLimit)
+	versions, err := s.versionsContaining(ctx, phrase, q.AllVersions)
+	if err != nil {
+		return nil, err
+	}
+	res := &policywatch.SearchResult{Hits: []policywatch.SearchHit{}}
+	skip := max(q.Offset, 0)
+	for _, v := range versions {
+		var body string
+		if err := s.read().row(ctx, `SELECT body FROM search_texts WHERE version_id = $1`, v.VersionID).Scan(&body); err != nil {
+			return nil, fmt.Errorf("search text of version %d: %w", v.VersionID, err)
+		}
+		for _, m := range phrase.Lines(body) {
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(res.Hits) == limit {
+				res.More = true
+				return res, s.addOrigins(ctx, phrase, res.Hits)
+			}
+			hit := v
+			hit.Line, hit.Text = m.Line, m.Text
+			res.Hits = append(res.Hits, hit)
+		}
+	}
+	return res, s.addOrigins(ctx, phrase, res.Hits)
+}
+
+// versionsContaining returns the versions (each policy's current one
+// unless all) whose text contains the phrase, in the order of their hits:
+// platform, policy name, policy, capture.
+func (s *Store) versionsContaining(ctx context.Context, phrase search.Phrase, all bool) ([]policywatch.SearchHit, error) {
+	contains, arg := s.d.containing(phrase, "$1")
+	current := `AND v.id = (SELECT id FROM versions WHERE policy_id = p.id ORDER BY captured_at DESC, id DESC LIMIT 1)`
+	if all {
+		current = ""
+	}
+	rows, err := s.read().query(ctx, `SELECT v.id, p.id, p.name, pl.name, v.captured_at
+		FROM policies p JOIN platforms pl ON pl.id = p.platform_id JOIN versions v ON v.policy_id = p.id
+		WHERE `+contains+` `+current+`
+		ORDER BY pl.name, p.name, p.id, v.captured_at, v.id`, arg)
+	return collect(rows, err, func(row scanner) (h policywatch.SearchHit, err error) {
+		return h, row.Scan(&h.VersionID, &h.PolicyID, &h.Policy, &h.Platform, at(&h.CapturedAt))
+	})
+}
+
+// addOrigins sets each hit's Origin: from the history of its policy, the
+// first version containing the phrase and whether every later one does.
+func (s *Store) addOrigins(ctx context.Context, phrase search.Phrase, hits []policywatch.SearchHit) error {
+	var ids []any
+	seen := map[int64]bool{}
+	for _, h := range hits {
+		if !seen[h.PolicyID] {
+			seen[h.PolicyID] = true
+			ids = append(ids, h.PolicyID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	contains, arg := s.d.containing(phrase, "$1")
+	marks := make([]string, len(ids))
+	for i := range ids {
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := s.read().query(ctx, `SELECT v.policy_id, v.id, v.captured_at, CASE WHEN `+contains+` THEN 1 ELSE 0 END
+		FROM versions v WHERE v.policy_id IN (`+strings.Join(marks, ", ")+`)
+		ORDER BY v.policy_id, v.captured_at, v.id`, append([]any{arg}, ids...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	origins := map[int64]*policywatch.PhraseOrigin{}
+	for rows.Next() {
+		var policyID int64
+		var v policywatch.PhraseOrigin
+		var has int
+		if err := rows.Scan(&policyID, &v.VersionID, at(&v.CapturedAt), &has); err != nil {
+			return err
+		}
+		o := origins[policyID]
+		switch {
+		case has == 1 && o == nil:
+			v.Continuous = true
+			origins[policyID] = &v
+		case has == 0 && o != nil:
+			o.Continuous = false // gone at least once since
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range hits {
+		if o := origins[hits[i].PolicyID]; o != nil {
+			hits[i].Origin = *o
+		}
+	}
+	return nil
+}
