@@ -33,7 +33,7 @@ func TestSearchPage(t *testing.T) {
 			t.Errorf("hit in version %s, want %d", l[1], f.manyTo)
 		}
 		_, _, page := f.get("/versions/" + l[1])
-		line := regexp.MustCompile(`<li id="L` + l[2] + `">([^<]*)</li>`).FindStringSubmatch(page)
+		line := regexp.MustCompile(`<li id="L` + l[2] + `"[^>]*>([^<]*)</li>`).FindStringSubmatch(page)
 		if line == nil || !strings.Contains(line[1], "我们还会收集您的位置信息。") {
 			t.Errorf("line %s of version %s: %v", l[2], l[1], line)
 		}
