@@ -142,6 +142,18 @@ func testSearch(t *testing.T, s policywatch.Store) {
 		t.Errorf("pages:\n%v\nwant\n%v", paged, all)
 	}
 
+	// A deleted policy's texts are found no more, long phrase or short.
+	if err := s.DeletePolicy(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"人脸识别", "人脸"} {
+		for _, h := range searchFor(t, s, policywatch.SearchQuery{Phrase: q, AllVersions: true}).Hits {
+			if h.PolicyID == a.ID {
+				t.Errorf("%s found in deleted policy: %+v", q, h)
+			}
+		}
+	}
+
 	for _, q := range []string{"", "  \n ", string(make([]rune, 201))} {
 		if _, err := s.Search(ctx, policywatch.SearchQuery{Phrase: q}); !policywatch.IsClass(err, policywatch.ErrInvalid) {
 			t.Errorf("Search(%q): %v, want invalid", q, err)
