@@ -35,14 +35,15 @@ func testHeartbeats(t *testing.T, s policywatch.Store) {
 			t.Fatalf("%s: %v %v", holder, ok, err)
 		}
 	}
-	// "mortal" dies: its last heartbeat lasted 20 ms.
-	if _, err := s.Heartbeat(ctx, "mortal", 20*time.Millisecond); err != nil {
+	// "mortal" dies: its last heartbeat lasts 2 s (long enough to be seen
+	// alive first even on a busy machine).
+	if _, err := s.Heartbeat(ctx, "mortal", 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := s.AcquireHostSlot(ctx, "b.example", 1, "live/5", 10*time.Minute); ok {
 		t.Error("a slot of a worker still beating was taken")
 	}
-	time.Sleep(60 * time.Millisecond)
+	time.Sleep(2500 * time.Millisecond)
 	dead, err := s.Heartbeat(ctx, "live", time.Minute)
 	if err != nil {
 		t.Fatal(err)
