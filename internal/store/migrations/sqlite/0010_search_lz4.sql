@@ -1,0 +1,2 @@
+-- PostgreSQL's search texts move to LZ4 here; SQLite has nothing to change.
+SELECT 1;
