@@ -133,7 +133,7 @@ func (n *Notifier) alert(ctx context.Context, q *Queue, p *policywatch.Policy, o
 			continue
 		}
 		msg := notify.Message{Event: event, PolicyID: p.ID, Policy: p.Name, Platform: p.Platform, URL: p.URL,
-			Error: o.Error, Lang: sub.Lang, CompareURL: n.policyURL(p.ID)}
+			Error: o.Error, ErrorClass: o.ErrorClass, Lang: sub.Lang, CompareURL: n.policyURL(p.ID)}
 		d, err := delivery(sub, msg, fmt.Sprintf("%s:%d:%d", event, p.ID, time.Now().UnixNano()))
 		if err != nil {
 			n.logger().Warn("notifications: cannot make an alert", "err", err)

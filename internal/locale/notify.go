@@ -20,6 +20,7 @@ func notifyMessages() messages {
 			"notify.summary":         "摘要",
 			"notify.compare":         "查看对比",
 			"notify.source":          "政策原文",
+			"notify.error.original":  "原始信息",
 		},
 		"en": {
 			"notify.name":            "%s “%s”",
@@ -35,6 +36,7 @@ func notifyMessages() messages {
 			"notify.summary":         "Summary",
 			"notify.compare":         "Compare versions",
 			"notify.source":          "Policy",
+			"notify.error.original":  "Original message",
 		},
 	}
 }

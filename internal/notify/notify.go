@@ -32,9 +32,10 @@ type Message struct {
 	ToVersion   int64
 	Level       policywatch.Level
 	Summary     string
-	CompareURL  string // absolute link to the comparison page (may be empty)
-	Error       string // for failing events: the last error
-	Lang        string // "zh" (default) or "en" for the human-readable formats
+	CompareURL  string                 // absolute link to the comparison page (may be empty)
+	Error       string                 // for failing events: the last error, as recorded (English)
+	ErrorClass  policywatch.ErrorClass // for failing events: its class, named in the reader's language
+	Lang        string                 // "zh" (default) or "en" for the human-readable formats
 }
 
 // check rejects a message no format can render. A bad message does not get

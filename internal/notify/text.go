@@ -81,8 +81,15 @@ func compose(m Message, limit int) content {
 	case policywatch.EventFailing:
 		c.Title = l.Print("notify.failing.title") + " — " + short
 		c.Lead = l.Printf("notify.failing", name)
-		if e := clip(strings.TrimSpace(m.Error), limit); e != "" {
-			c.Lead += colon + e
+		reason := clip(strings.TrimSpace(m.Error), limit)
+		switch {
+		case m.ErrorClass != "":
+			// The class speaks the reader's language; the recorded
+			// message (English) stays for whoever diagnoses it.
+			c.Lead += colon + m.ErrorClass.Label(m.Lang)
+			c.Fields = append(c.Fields, field{Label: l.Print("notify.error.original"), Value: reason})
+		case reason != "":
+			c.Lead += colon + reason
 		}
 		c.KeyLead, c.Tone = true, toneAlert
 		c.Links = []link{{l.Print("notify.source"), m.URL}}

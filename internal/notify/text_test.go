@@ -13,6 +13,10 @@ func TestTexts(t *testing.T) {
 		URL: "https://weixin.example/privacy", Error: "HTTP 503 Service Unavailable"}
 	recovered := failing
 	recovered.Event, recovered.Error = policywatch.EventRecovered, ""
+	classified := failing
+	classified.ErrorClass = policywatch.ErrHTTPStatus
+	classifiedEn := classified
+	classifiedEn.Lang = "en"
 	en := change()
 	en.Lang = "en"
 	noName := change()
@@ -33,6 +37,14 @@ func TestTexts(t *testing.T) {
 		{"failing", failing, "监测失败 — 微信 · 隐私政策",
 			[]string{"监测失败：微信《隐私政策》连续检查失败：HTTP 503 Service Unavailable", "政策原文："},
 			[]string{"变更级别"}, 1},
+		// A classified failure is named in the reader's language, the
+		// recorded English message kept apart.
+		{"failing classified", classified, "监测失败 — 微信 · 隐私政策",
+			[]string{"连续检查失败：网站返回了错误页面或错误状态", "原始信息：HTTP 503 Service Unavailable"},
+			[]string{"失败：HTTP 503"}, 1},
+		{"failing classified en", classifiedEn, "Monitoring failing — 微信 · 隐私政策",
+			[]string{"keeps failing: ", "Original message: HTTP 503 Service Unavailable"},
+			[]string{"原始信息", "网站返回"}, 1},
 		{"recovered", recovered, "已恢复 — 微信 · 隐私政策",
 			[]string{"已恢复：微信《隐私政策》重新检查正常"}, []string{"失败"}, 1},
 		{"english", en, "微信 · 隐私政策 — major",
