@@ -60,6 +60,15 @@ func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) (any, error) 
 	return s.policyDetail(r, id)
 }
 
+// pathPolicy is the policy the path's {id} names.
+func (s *Server) pathPolicy(r *http.Request) (*policywatch.Policy, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.FindPolicy(r.Context(), id)
+}
+
 // policyInput is the body of POST and PATCH /api/v1/policies.
 type policyInput struct {
 	URL      *string   `json:"url"`
@@ -148,11 +157,7 @@ func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) (any, e
 
 // apiUpdatePolicy serves PATCH /api/v1/policies/{id}.
 func (s *Server) apiUpdatePolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.store.FindPolicy(r.Context(), id)
+	p, err := s.pathPolicy(r)
 	if err != nil {
 		return nil, err
 	}
@@ -171,32 +176,25 @@ func (s *Server) apiUpdatePolicy(w http.ResponseWriter, r *http.Request) (any, e
 
 // apiCheckPolicy serves POST /api/v1/policies/{id}/check.
 func (s *Server) apiCheckPolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
+	p, err := s.pathPolicy(r)
 	if err != nil {
 		return nil, err
 	}
 	if s.opt.Checker == nil {
 		return nil, errNoChecker()
 	}
-	if _, err := s.store.FindPolicy(r.Context(), id); err != nil {
-		return nil, err
-	}
-	o := s.opt.Checker.Check(r.Context(), id)
+	o := s.opt.Checker.Check(r.Context(), p.ID)
 	return o.JSON(), nil
 }
 
 // apiDeletePolicy serves DELETE /api/v1/policies/{id}: the policy goes with
 // everything recorded about it; the answer is the policy as it was.
 func (s *Server) apiDeletePolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
+	p, err := s.pathPolicy(r)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.store.FindPolicy(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.store.DeletePolicy(r.Context(), id); err != nil {
+	if err := s.store.DeletePolicy(r.Context(), p.ID); err != nil {
 		return nil, err
 	}
 	return jsonview.NewPolicy(p), nil
