@@ -30,8 +30,9 @@ type dialect struct {
 	// oneWriter: the database takes one writer at a time (SQLite), so this
 	// process queues its writes on a mutex rather than in the database.
 	oneWriter bool
-	// timeType is the column type of times, for the migrations' own table.
-	timeType string
+	// columnTypes are the dialect's words for the column types of the
+	// migrations.
+	columnTypes columnTypes
 	// advisoryLock and advisoryUnlock take and release a lock shared by
 	// every process on the database, given a bigint key; "" when the
 	// database has none (SQLite: its write transactions are exclusive).
@@ -44,6 +45,35 @@ type dialect struct {
 	// trigram index where the phrase is long enough, reading the texts
 	// otherwise (search.go).
 	containing func(p search.Phrase, arg string) (cond string, value any)
+}
+
+// columnTypes are the SQL of the types whose names differ between the
+// databases, as the migrations write them.
+type columnTypes struct {
+	serial  string // an id column: the table's key, numbered by the database
+	bigint  string // a 64-bit integer: ids, sizes, counts
+	time    string // a point in time
+	bytes   string // compressed bodies and texts
+	json    string // a JSON document
+	boolean string // a flag
+	no      string // a flag's "no", as a default
+	// setIsBare: a boolean column alone is a condition (PostgreSQL);
+	// otherwise "= 1", which is what lets SQLite use a partial index.
+	setIsBare bool
+}
+
+// words are the template functions of the types.
+func (c columnTypes) words() map[string]string {
+	return map[string]string{"serial": c.serial, "bigint": c.bigint, "time": c.time,
+		"bytes": c.bytes, "json": c.json, "boolean": c.boolean, "no": c.no}
+}
+
+// set is the condition that the flag column is set.
+func (c columnTypes) set(column string) string {
+	if c.setIsBare {
+		return column
+	}
+	return column + " = 1"
 }
 
 func (d *dialect) sql(query string) string {

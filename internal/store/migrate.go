@@ -7,12 +7,18 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
+	"text/template"
 )
 
-// The schema, one folder of migrations per database: the same tables, in
-// each database's types.
+// The schema, written once for both databases: each migration is a
+// template whose words for the types that differ ({{serial}}, {{bigint}},
+// {{time}}, {{bytes}}, {{json}}, {{boolean}}, {{no}}, and {{set "col"}}
+// for a true flag in a condition) become the dialect's (columnTypes). A
+// migration named NAME.sqlite.sql or NAME.postgres.sql is for that
+// database alone.
 //
-//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+//go:embed migrations/*.sql
 var migrations embed.FS
 
 // migrationLockKey is the advisory lock that makes concurrent openers of a
@@ -20,16 +26,39 @@ var migrations embed.FS
 const migrationLockKey = 0x706f6c6963790001
 
 // migrationNames are the dialect's migrations in order, each with the name
-// schema_migrations records it by: "migrations/" and the file's name, as
-// when each database had a package of its own, so that databases made then
-// are up to date.
+// schema_migrations records it by: "migrations/" and the file's name
+// without a database's suffix, as when each database had a folder of its
+// own, so that databases made then are up to date.
 func (d *dialect) migrationNames() (files, names []string, err error) {
-	files, err = fs.Glob(migrations, "migrations/"+d.name+"/*.sql")
-	sort.Strings(files)
-	for _, f := range files {
-		names = append(names, "migrations/"+path.Base(f))
+	all, err := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(all)
+	for _, f := range all {
+		base := strings.TrimSuffix(path.Base(f), ".sql")
+		if only := path.Ext(base); only != "" {
+			if only != "."+d.name {
+				continue
+			}
+			base = strings.TrimSuffix(base, only)
+		}
+		files = append(files, f)
+		names = append(names, "migrations/"+base+".sql")
 	}
 	return files, names, err
+}
+
+// migrationSQL is a migration in the dialect's SQL.
+func (d *dialect) migrationSQL(file string) (string, error) {
+	funcs := template.FuncMap{"set": d.columnTypes.set}
+	for word, sql := range d.columnTypes.words() {
+		funcs[word] = func() string { return sql }
+	}
+	t, err := template.New(path.Base(file)).Funcs(funcs).ParseFS(migrations, file)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	err = t.Execute(&b, nil)
+	return b.String(), err
 }
 
 // migrate applies the migrations not yet applied, in one transaction;
@@ -47,7 +76,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			}
 		}
 		if _, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			name TEXT PRIMARY KEY, applied_at `+s.d.timeType+` NOT NULL)`); err != nil {
+			name TEXT PRIMARY KEY, applied_at `+s.d.columnTypes.time+` NOT NULL)`); err != nil {
 			return err
 		}
 		for i, name := range names {
@@ -58,12 +87,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			if done > 0 {
 				continue
 			}
-			body, err := migrations.ReadFile(files[i])
+			body, err := s.d.migrationSQL(files[i])
 			if err != nil {
 				return err
 			}
-			// As written: each database's migrations are in its own SQL.
-			if _, err := tx.q.ExecContext(ctx, string(body)); err != nil {
+			// As rendered: a migration is in the dialect's SQL already.
+			if _, err := tx.q.ExecContext(ctx, body); err != nil {
 				return fmt.Errorf("migration %s: %w", name, err)
 			}
 			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, now())`, name); err != nil {

@@ -18,11 +18,12 @@ import (
 // postgresDialect: statements run as written; times are timestamps and
 // durations intervals, both as pgx passes Go's.
 var postgresDialect = &dialect{
-	name:           "postgres",
-	time:           func(t time.Time) any { return ms(t) },
-	duration:       func(d time.Duration) any { return d },
-	classOf:        postgresClass,
-	timeType:       "TIMESTAMPTZ",
+	name:     "postgres",
+	time:     func(t time.Time) any { return ms(t) },
+	duration: func(d time.Duration) any { return d },
+	classOf:  postgresClass,
+	columnTypes: columnTypes{serial: "BIGSERIAL PRIMARY KEY", bigint: "BIGINT", time: "TIMESTAMPTZ",
+		bytes: "BYTEA", json: "JSONB", boolean: "BOOLEAN", no: "false", setIsBare: true},
 	advisoryLock:   `SELECT pg_advisory_lock($1)`,
 	advisoryUnlock: `SELECT pg_advisory_unlock($1)`,
 	xactLock:       `SELECT pg_advisory_xact_lock($1)`,

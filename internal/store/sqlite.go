@@ -32,11 +32,12 @@ var sqliteDialect = &dialect{
 		// makes its query use it.
 		"= TRUE", "= 1",
 	),
-	time:       func(t time.Time) any { return t.UnixMilli() },
-	duration:   func(d time.Duration) any { return d.Milliseconds() },
-	classOf:    sqliteClass,
-	oneWriter:  true,
-	timeType:   "INTEGER",
+	time:      func(t time.Time) any { return t.UnixMilli() },
+	duration:  func(d time.Duration) any { return d.Milliseconds() },
+	classOf:   sqliteClass,
+	oneWriter: true,
+	columnTypes: columnTypes{serial: "INTEGER PRIMARY KEY", bigint: "INTEGER", time: "INTEGER",
+		bytes: "BLOB", json: "TEXT", boolean: "INTEGER", no: "0"},
 	containing: sqliteContaining,
 }
 

@@ -5,7 +5,8 @@
 // per entity holds its queries, written once; dialect.go holds what the two
 // databases do differently (time types, the database's clock, row locks,
 // error codes), sqlite.go and postgres.go how each is opened, and
-// migrations/ each one's schema. storetest is the suite the store passes on
+// migrations/ the schema of both (templates of their type names). storetest
+// is the suite the store passes on
 // both.
 package store
 

@@ -6,13 +6,13 @@
 -- Concurrent checks add to one of several shards (by policy), so that they
 -- do not queue for one row's lock.
 CREATE TABLE check_counts (
-	result      TEXT    NOT NULL,
-	error_class TEXT    NOT NULL,
-	renderer    TEXT    NOT NULL,
-	le_ms       INTEGER NOT NULL,
-	shard       INTEGER NOT NULL,
-	checks      INTEGER NOT NULL,
-	duration_us INTEGER NOT NULL,
+	result      TEXT       NOT NULL,
+	error_class TEXT       NOT NULL,
+	renderer    TEXT       NOT NULL,
+	le_ms       {{bigint}} NOT NULL,
+	shard       {{bigint}} NOT NULL,
+	checks      {{bigint}} NOT NULL,
+	duration_us {{bigint}} NOT NULL,
 	PRIMARY KEY (result, error_class, renderer, le_ms, shard)
 );
 

@@ -3,10 +3,10 @@
 -- than when a slot's TTL runs out. Times are the database's, so that the
 -- clocks of the workers' machines never matter.
 CREATE TABLE workers (
-	id          TEXT        PRIMARY KEY,
-	started_at  TIMESTAMPTZ NOT NULL,
-	seen_at     TIMESTAMPTZ NOT NULL,
-	alive_until TIMESTAMPTZ NOT NULL
+	id          TEXT       PRIMARY KEY,
+	started_at  {{time}}   NOT NULL,
+	seen_at     {{time}}   NOT NULL,
+	alive_until {{time}}   NOT NULL
 );
 
 -- The worker a slot's holder belongs to: the holder up to its last "/".

@@ -5,12 +5,12 @@
 -- extracted again in the background. Pages read these instead of
 -- extracting facts on request.
 CREATE TABLE version_facts (
-	version_id   INTEGER PRIMARY KEY REFERENCES versions (id) ON DELETE CASCADE,
-	rules        INTEGER NOT NULL,
-	facts        BLOB    NOT NULL,
-	matrix       BLOB    NOT NULL,
-	profiles     BLOB    NOT NULL,
-	extracted_at INTEGER NOT NULL
+	version_id   {{bigint}} PRIMARY KEY REFERENCES versions (id) ON DELETE CASCADE,
+	rules        INTEGER    NOT NULL,
+	facts        {{bytes}}  NOT NULL,
+	matrix       {{bytes}}  NOT NULL,
+	profiles     {{bytes}}  NOT NULL,
+	extracted_at {{time}}   NOT NULL
 );
 
 -- Recent changes across all policies, newest first (/changes, the feeds).
