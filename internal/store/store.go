@@ -6,8 +6,7 @@
 // databases do differently (time types, the database's clock, row locks,
 // error codes), sqlite.go and postgres.go how each is opened, and
 // migrations/ the schema of both (templates of their type names). storetest
-// is the suite the store passes on
-// both.
+// is the suite the store passes on both.
 package store
 
 import (
