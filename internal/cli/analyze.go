@@ -26,12 +26,6 @@ documented in the analyze package. md is the report in the seed's structure;
 json is the contract's shape.`,
 		Args: exactArgs(2, "two files"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "md", "json"); err != nil {
-				return err
-			}
-			if err := langFlag(lang); err != nil {
-				return err
-			}
 			if engine != "auto" && engine != "builtin" {
 				return usagef("unknown engine %q: want auto or builtin", engine)
 			}
@@ -58,8 +52,8 @@ json is the contract's shape.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "md", "md or json")
-	f.StringVar(&lang, "lang", "zh", "language of the report: zh or en")
+	langOption(cmd, &lang, "language of the report: zh or en")
+	formatOption(cmd, &format, "md", "json")
 	f.StringVar(&engine, "engine", "auto", "auto (the configured model, if any, writes the prose) or builtin")
 	f.StringVar(&title, "title", "", "the policy's name for the report's heading (default: NEW's file name)")
 	return cmd
@@ -82,9 +76,6 @@ cross-border transfer, minors' age thresholds, contacts, response time and
 dates, each in the policy's own wording with its line.`,
 		Args: exactArgs(1, "one file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			text, err := readDocument(cmd, args[0])
 			if err != nil {
 				return err
@@ -112,7 +103,7 @@ dates, each in the policy's own wording with its line.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 

@@ -71,11 +71,7 @@ func (a *app) addRows(cmd *cobra.Command, rows []bulk.Row, format string) error 
 	}
 	skipped := bulk.CountSkipped(rows)
 	if format == "json" {
-		out := make([]jsonview.Policy, 0, len(added))
-		for _, p := range added {
-			out = append(out, jsonview.NewPolicy(p))
-		}
-		if err := writeJSON(a.stdout, out); err != nil {
+		if err := writeJSONList(a.stdout, added, jsonview.NewPolicy); err != nil {
 			return err
 		}
 	} else {
@@ -109,11 +105,7 @@ and the deliveries about it. --yes confirms.`,
 			if !yes {
 				return usagef("delete removes policy %s with its versions, checks and subscriptions for good: add --yes to do it", args[0])
 			}
-			id, st, err := a.openWithID(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			p, err := st.FindPolicy(cmd.Context(), id)
+			p, st, err := a.openPolicy(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -149,9 +141,6 @@ nothing), and the exit code is 1 when anything was skipped.`,
   policywatch import-declarations contrib-declarations`,
 		Args: exactArgs(1, "a folder of declarations"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			rows, err := bulk.ReadDeclarations(args[0])
 			if err != nil {
 				if policywatch.IsClass(err, policywatch.ErrInvalid) {
@@ -162,6 +151,6 @@ nothing), and the exit code is 1 when anything was skipped.`,
 			return a.addRows(cmd, rows, format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }

@@ -40,9 +40,6 @@ lines before and after it and the heading of its section, as in a policy. Use
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "jsonl"); err != nil {
-				return err
-			}
 			lines, err := a.classifyInput(cmd, args)
 			if err != nil {
 				return err
@@ -54,7 +51,7 @@ lines before and after it and the heading of its section, as in a policy. Use
 			return writeClassified(a.stdout, m, lines, format, alone)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or jsonl")
+	formatOption(cmd, &format, "text", "jsonl")
 	cmd.Flags().BoolVar(&alone, "alone", false, "classify each line without its neighbours and section")
 	return cmd
 }

@@ -207,7 +207,6 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("log format %q: want text or json", format)
 }
 
-// openStore opens the database on first use.
 // openWithID reads the id argument of a command on one policy, version or
 // subscription (a bad one is a usage error) and opens the store.
 func (a *app) openWithID(ctx context.Context, arg string) (int64, *store.Store, error) {
@@ -219,6 +218,18 @@ func (a *app) openWithID(ctx context.Context, arg string) (int64, *store.Store, 
 	return id, st, err
 }
 
+// openPolicy opens the store and finds the policy that a command's id
+// argument names.
+func (a *app) openPolicy(ctx context.Context, arg string) (*policywatch.Policy, *store.Store, error) {
+	id, st, err := a.openWithID(ctx, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := st.FindPolicy(ctx, id)
+	return p, st, err
+}
+
+// openStore opens the database on first use.
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	if a.store != nil {
 		return a.store, nil

@@ -87,42 +87,39 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.LLM = llmConfig{APIKey: getenv("POLICYWATCH_LLM_API_KEY"), BaseURL: getenv("POLICYWATCH_LLM_BASE_URL"), Model: getenv("POLICYWATCH_LLM_MODEL")}
 	var err error
-	if c.LLM.Timeout, err = parseDuration("POLICYWATCH_LLM_TIMEOUT", getenv("POLICYWATCH_LLM_TIMEOUT")); err != nil {
-		return c, err
+	for _, d := range []struct {
+		name string
+		to   *time.Duration
+	}{
+		{"POLICYWATCH_LLM_TIMEOUT", &c.LLM.Timeout}, {"POLICYWATCH_SCHEDULE_EVERY", &c.ScheduleEvery},
+		{"POLICYWATCH_RESCUE_AFTER", &c.RescueAfter}, {"POLICYWATCH_SLOT_TTL", &c.SlotTTL}, {"POLICYWATCH_TIMEOUT", &c.Timeout},
+	} {
+		if *d.to, err = parseDuration(d.name, getenv(d.name)); err != nil {
+			return c, err
+		}
+	}
+	for _, n := range []struct {
+		name string
+		to   *int
+	}{
+		{"POLICYWATCH_HOST_CONCURRENCY", &c.HostParallel}, {"POLICYWATCH_RETRIES", &c.Retries}, {"POLICYWATCH_MIN_CHARS", &c.MinChars},
+	} {
+		if *n.to, err = parseInt(n.name, getenv(n.name)); err != nil {
+			return c, err
+		}
 	}
 	if c.Zone, err = loadZone(getenv("POLICYWATCH_TZ")); err != nil {
 		return c, err
 	}
 	c.BaseURL, c.SMTPURL = getenv("POLICYWATCH_BASE_URL"), getenv("POLICYWATCH_SMTP_URL")
-	if c.ScheduleEvery, err = parseDuration("POLICYWATCH_SCHEDULE_EVERY", getenv("POLICYWATCH_SCHEDULE_EVERY")); err != nil {
-		return c, err
-	}
-	if c.RescueAfter, err = parseDuration("POLICYWATCH_RESCUE_AFTER", getenv("POLICYWATCH_RESCUE_AFTER")); err != nil {
-		return c, err
-	}
-	if c.SlotTTL, err = parseDuration("POLICYWATCH_SLOT_TTL", getenv("POLICYWATCH_SLOT_TTL")); err != nil {
-		return c, err
-	}
 	if c.AllowPrivate, c.AllowLoopback, err = parseAllowPrivate(getenv("POLICYWATCH_ALLOW_PRIVATE")); err != nil {
-		return c, err
-	}
-	if c.Timeout, err = parseDuration("POLICYWATCH_TIMEOUT", getenv("POLICYWATCH_TIMEOUT")); err != nil {
 		return c, err
 	}
 	if c.MaxBody, err = parseSize("POLICYWATCH_MAX_BODY", getenv("POLICYWATCH_MAX_BODY")); err != nil {
 		return c, err
 	}
-	if c.HostParallel, err = parseInt("POLICYWATCH_HOST_CONCURRENCY", getenv("POLICYWATCH_HOST_CONCURRENCY")); err != nil {
-		return c, err
-	}
-	if c.Retries, err = parseInt("POLICYWATCH_RETRIES", getenv("POLICYWATCH_RETRIES")); err != nil {
-		return c, err
-	}
 	if getenv("POLICYWATCH_RETRIES") == "0" {
 		c.Retries = -1 // fetch.Options: negative means none, zero the default
-	}
-	if c.MinChars, err = parseInt("POLICYWATCH_MIN_CHARS", getenv("POLICYWATCH_MIN_CHARS")); err != nil {
-		return c, err
 	}
 	if v := getenv("POLICYWATCH_HOST_RATE"); v != "" {
 		if c.HostRate, err = strconv.ParseFloat(v, 64); err != nil || c.HostRate < 0 {

@@ -29,9 +29,6 @@ line, coloured on a terminal; json is the contract's shape; html is a
 self-contained page; patch is a unified diff.`,
 		Args: exactArgs(2, "two files"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json", "html", "patch"); err != nil {
-				return err
-			}
 			if err := formatFlag(color, "auto", "always", "never"); err != nil {
 				return usagef("--color: %v", err)
 			}
@@ -54,7 +51,7 @@ self-contained page; patch is a unified diff.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "text", "text, json, html or patch")
+	formatOption(cmd, &format, "text", "json", "html", "patch")
 	f.StringVar(&color, "color", "auto", "auto, always or never (text format)")
 	f.StringVar(&lang, "lang", "zh", "language of the html page: zh or en")
 	f.BoolVar(&ignoreFormatting, "ignore-formatting", false, "hide changes of whitespace, wrapping and character width")

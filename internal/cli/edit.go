@@ -26,17 +26,10 @@ func (a *app) editCommand() *cobra.Command {
   policywatch edit 7 --url https://www.example.com/privacy   # start fetching an imported policy`,
 		Args: exactArgs(1, "a policy id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			if pause && resume {
 				return usagef("--pause and --resume contradict each other")
 			}
-			id, st, err := a.openWithID(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			p, err := st.FindPolicy(cmd.Context(), id)
+			p, st, err := a.openPolicy(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -108,7 +101,7 @@ func (a *app) editCommand() *cobra.Command {
 	f.StringVar(&kind, "kind", "", "privacy, children, sdk or terms")
 	f.BoolVar(&pause, "pause", false, "stop checking it (history is kept)")
 	f.BoolVar(&resume, "resume", false, "check it again")
-	f.StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 

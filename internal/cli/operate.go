@@ -102,9 +102,6 @@ DingTalk, Feishu/Lark and WeCom robot URLs get messages in their own format
 instead of changes. Links point at POLICYWATCH_BASE_URL.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			sub, err := a.subscriptionFromFlags(notify.Request{Webhook: webhook, URL: shoutrrrURL, Email: email,
 				WebhookFormat: webhookFormat, Platform: platform, Policy: policy, MinLevel: minLevel, Lang: lang, Admin: admin})
 			if err != nil {
@@ -134,7 +131,7 @@ instead of changes. Links point at POLICYWATCH_BASE_URL.`,
 	f.StringVar(&minLevel, "min-level", "", "only changes at least this serious: editorial, minor, substantive, major")
 	f.StringVar(&lang, "lang", "zh", "language of the messages: zh or en")
 	f.BoolVar(&admin, "admin", false, "alerts about failing and recovered policies instead of changes")
-	f.StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 
@@ -191,9 +188,6 @@ func (a *app) subscriptionsCommand() *cobra.Command {
 		Short: "List subscriptions and their recent deliveries",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			st, err := a.openStore(cmd.Context())
 			if err != nil {
 				return err
@@ -203,11 +197,7 @@ func (a *app) subscriptionsCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				out := make([]subscriptionView, 0, len(subs))
-				for _, s := range subs {
-					out = append(out, subscriptionJSON(s))
-				}
-				return writeJSON(a.stdout, out)
+				return writeJSONList(a.stdout, subs, subscriptionJSON)
 			}
 			if len(subs) == 0 {
 				fmt.Fprintln(a.stdout, "No subscriptions; add one with `policywatch subscribe`.")
@@ -227,7 +217,7 @@ func (a *app) subscriptionsCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 
@@ -263,9 +253,6 @@ func (a *app) overPolicies(use, short, long string, header []string, each eachPo
 		Short: short,
 		Long:  long,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			if all == (len(args) > 0) || len(args) > 1 {
 				return usagef("%s needs one policy id or --all", name)
 			}
@@ -298,7 +285,7 @@ func (a *app) overPolicies(use, short, long string, header []string, each eachPo
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "every policy")
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 

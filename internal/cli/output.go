@@ -4,20 +4,64 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/text/width"
 )
 
 // formatFlag validates --format against the formats a command offers.
 func formatFlag(value string, allowed ...string) error {
-	for _, a := range allowed {
-		if value == a {
-			return nil
-		}
+	if slices.Contains(allowed, value) {
+		return nil
 	}
 	return usagef("unknown format %q: want %s", value, strings.Join(allowed, " or "))
+}
+
+// formatOption gives cmd a --format flag taking one of formats (the first
+// by default), checked before the command runs.
+func formatOption(cmd *cobra.Command, format *string, formats ...string) {
+	cmd.Flags().StringVar(format, "format", formats[0], orList(formats))
+	checkBeforeRun(cmd, func() error { return formatFlag(*format, formats...) })
+}
+
+// langOption gives cmd a --lang flag, zh (the default) or en, checked
+// before the command runs.
+func langOption(cmd *cobra.Command, lang *string, usage string) {
+	cmd.Flags().StringVar(lang, "lang", "zh", usage)
+	checkBeforeRun(cmd, func() error { return langFlag(*lang) })
+}
+
+// checkBeforeRun makes cmd stop at check's error before it runs; the check
+// added last runs first.
+func checkBeforeRun(cmd *cobra.Command, check func() error) {
+	run := cmd.RunE
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := check(); err != nil {
+			return err
+		}
+		return run(cmd, args)
+	}
+}
+
+// orList is "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// writeJSONList writes items as a JSON array of their views, [] when there
+// are none.
+func writeJSONList[T, V any](w io.Writer, items []T, view func(T) V) error {
+	out := make([]V, 0, len(items))
+	for _, item := range items {
+		out = append(out, view(item))
+	}
+	return writeJSON(w, out)
 }
 
 // writeJSON writes v as indented JSON with a trailing newline; HTML

@@ -23,12 +23,6 @@ marked, storage location, cross-border transfer, dates. Each item passes or
 fails with the line it rests on. Exit code 0 either way.`,
 		Args: exactArgs(1, "one file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
-			if err := langFlag(lang); err != nil {
-				return err
-			}
 			text, err := readDocument(cmd, args[0])
 			if err != nil {
 				return err
@@ -54,7 +48,7 @@ fails with the line it rests on. Exit code 0 either way.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
-	cmd.Flags().StringVar(&lang, "lang", "zh", "zh or en")
+	langOption(cmd, &lang, "zh or en")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }

@@ -28,9 +28,6 @@ text, as ` + "`show`" + ` prints it. Each hit says which version of its policy f
 contained the phrase and whether every later version has.`,
 		Args: exactArgs(1, "a word or phrase"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			if q.Limit < 0 || q.Offset < 0 {
 				return usagef("--limit and --offset cannot be negative")
 			}
@@ -63,7 +60,7 @@ contained the phrase and whether every later version has.`,
 	cmd.Flags().BoolVar(&q.AllVersions, "all-versions", false, "search every version, not only the current ones")
 	cmd.Flags().IntVar(&q.Limit, "limit", searchLimit, fmt.Sprintf("most hits to print (0: %d)", policywatch.MaxSearchLimit))
 	cmd.Flags().IntVar(&q.Offset, "offset", 0, "hits to skip, to see the ones after a limit")
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 

@@ -43,9 +43,6 @@ name, as a stored policy or an earlier row) is reported on stderr as
 			return exactArgs(1, "a URL")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			if from != "" {
 				return a.addFrom(cmd, from, format)
 			}
@@ -76,7 +73,7 @@ name, as a stored policy or an earlier row) is reported on stderr as
 	f.StringVar(&render, "render", "auto", "auto, http or browser (headless Chromium)")
 	f.StringVar(&every, "every", "24h", "check interval, e.g. 12h or 7d")
 	f.StringVar(&kind, "kind", "privacy", "privacy, children, sdk or terms")
-	f.StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	f.StringVar(&from, "from", "", "add the policies of a CSV or JSON lines file (- for standard input)")
 	return cmd
 }
@@ -108,9 +105,6 @@ func (a *app) listCommand() *cobra.Command {
 		Short: "List tracked policies with their status and last error",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			st, err := a.openStore(cmd.Context())
 			if err != nil {
 				return err
@@ -120,11 +114,7 @@ func (a *app) listCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				out := make([]jsonview.ListItem, 0, len(policies))
-				for _, p := range policies {
-					out = append(out, jsonview.NewListItem(p))
-				}
-				return writeJSON(a.stdout, out)
+				return writeJSONList(a.stdout, policies, jsonview.NewListItem)
 			}
 			if len(policies) == 0 {
 				fmt.Fprintln(a.stdout, "No policies yet. Add one with `policywatch add URL --name NAME --platform PLATFORM`.")
@@ -144,7 +134,7 @@ func (a *app) listCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 
@@ -169,9 +159,6 @@ sent before the command exits; one that cannot be delivered is said on
 stderr and left for ` + "`serve` or `worker`" + ` to retry, without changing
 the exit code.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			if all == (len(args) > 0) {
 				return usagef("check needs policy ids or --all (not both)")
 			}
@@ -202,7 +189,7 @@ the exit code.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&all, "all", false, "check every policy that is not paused")
-	f.StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	f.IntVar(&concurrency, "concurrency", 8, "checks at a time (each host still gets one request at a time)")
 	return cmd
 }
@@ -253,11 +240,7 @@ func (a *app) reportChecks(outcomes []track.Outcome, format string) error {
 		}
 	}
 	if format == "json" {
-		out := make([]jsonview.Check, 0, len(outcomes))
-		for _, o := range outcomes {
-			out = append(out, o.JSON())
-		}
-		if err := writeJSON(a.stdout, out); err != nil {
+		if err := writeJSONList(a.stdout, outcomes, track.Outcome.JSON); err != nil {
 			return err
 		}
 	} else {
@@ -291,9 +274,6 @@ func (a *app) versionsCommand() *cobra.Command {
 		Short: "List a policy's versions, oldest first",
 		Args:  exactArgs(1, "a policy id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			id, st, err := a.openWithID(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -303,11 +283,7 @@ func (a *app) versionsCommand() *cobra.Command {
 				return err
 			}
 			if format == "json" {
-				out := make([]jsonview.Version, 0, len(versions))
-				for _, v := range versions {
-					out = append(out, jsonview.NewVersion(v))
-				}
-				return writeJSON(a.stdout, out)
+				return writeJSONList(a.stdout, versions, jsonview.NewVersion)
 			}
 			if len(versions) == 0 {
 				fmt.Fprintf(a.stdout, "Policy %d has no versions yet; run `policywatch check %d`.\n", id, id)
@@ -322,7 +298,7 @@ func (a *app) versionsCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 
@@ -369,9 +345,6 @@ created if it does not exist. A file with the same words as the version
 captured just before it is not recorded again.`,
 		Args: exactArgs(1, "a FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := formatFlag(format, "text", "json"); err != nil {
-				return err
-			}
 			if strings.TrimSpace(name) == "" || strings.TrimSpace(platform) == "" {
 				return usagef("import needs --name and --platform")
 			}
@@ -416,7 +389,7 @@ captured just before it is not recorded again.`,
 	f.StringVar(&platform, "platform", "", "company or app (required)")
 	f.StringVar(&date, "date", "", "capture date, YYYY-MM-DD or YYYY-MM-DDTHH:MM (required)")
 	f.StringVar(&url, "url", "", "the policy's URL, if it is created by this import")
-	f.StringVar(&format, "format", "text", "text or json")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 
