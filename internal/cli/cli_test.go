@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,28 @@ func TestEditPauseResume(t *testing.T) {
 	}
 	if code, _, _ := e.run("edit", "99", "--pause"); code != 1 {
 		t.Errorf("missing policy exit %d", code)
+	}
+}
+
+// TestCollectLessOften: commands that run once collect less often; serve,
+// worker and a user's GOGC keep their own setting.
+func TestCollectLessOften(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, tt := range []struct {
+		gogc string
+		args []string
+		want int
+	}{
+		{"", []string{"diff", "a", "b"}, 400},
+		{"", []string{"--db", "x.db", "serve", "--addr", ":0"}, 100},
+		{"", []string{"worker"}, 100},
+		{"50", []string{"diff", "a", "b"}, 100},
+	} {
+		t.Setenv("GOGC", tt.gogc)
+		debug.SetGCPercent(100)
+		collectLessOften(tt.args)
+		if got := debug.SetGCPercent(100); got != tt.want {
+			t.Errorf("GOGC=%q %v: %d, want %d", tt.gogc, tt.args, got, tt.want)
+		}
 	}
 }
