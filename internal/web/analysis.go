@@ -154,23 +154,22 @@ func factViews(fs []facts.Fact, p *page, elsewhereKey string) []factView {
 
 // reanalyze asks the configured model for a pair's report (a form on the
 // compare page; admins only, since a model may cost money).
-func (s *Server) reanalyze(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) reanalyze(w http.ResponseWriter, r *http.Request, p *page) error {
 	from, to, err := s.formPair(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	back := p.Link("/compare", "from", from, "to", to) + "#analysis"
 	_, report, err := track.AnalyzePair(r.Context(), s.store, s.analyzer(), from, to, p.Lang)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	msg := p.T("flash.analysed", report.Engine)
 	if report.EngineNote != "" {
 		msg = p.T("flash.analysisfallback", report.EngineNote)
 	}
 	s.redirectWithFlash(w, r, back, msg)
+	return nil
 }
 
 func (s *Server) formPair(r *http.Request) (int64, int64, error) {

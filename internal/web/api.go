@@ -44,14 +44,6 @@ func writeAPIError(w http.ResponseWriter, status int, class, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg, "class": class})
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := policywatch.ParseID(r.PathValue("id"))
-	if err != nil {
-		return 0, &policywatch.Error{Class: policywatch.ErrNotFound, Message: err.Error()}
-	}
-	return id, nil
-}
-
 // apiLang reads ?lang= (zh by default).
 func apiLang(r *http.Request) (string, error) {
 	switch lang := r.URL.Query().Get("lang"); lang {
@@ -62,4 +54,14 @@ func apiLang(r *http.Request) (string, error) {
 	default:
 		return "", policywatch.Errorf(policywatch.ErrInvalid, "lang %q: want zh or en", lang)
 	}
+}
+
+// listJSON is each of xs as JSON; none is [], never null, as the API's
+// lists are documented.
+func listJSON[T, J any](xs []T, toJSON func(T) J) []J {
+	out := make([]J, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, toJSON(x))
+	}
+	return out
 }

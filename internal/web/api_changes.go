@@ -31,21 +31,15 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	f, _, err := changesQuery(r, lang)
-	if err != nil {
-		return nil, err
-	}
-	changes, err := s.store.ListChanges(r.Context(), f)
+	list, err := s.recentChanges(r, lang)
 	if err != nil {
 		return nil, err
 	}
 	base := s.baseURL(r)
-	out := make([]changeJSON, 0, changesPerPage)
-	for _, c := range changes[:min(len(changes), changesPerPage)] {
-		out = append(out, changeJSON{PolicyID: policywatch.FormatID(c.PolicyID), Policy: c.Policy, Platform: c.Platform,
+	return listJSON(list.changes, func(c policywatch.Change) changeJSON {
+		return changeJSON{PolicyID: policywatch.FormatID(c.PolicyID), Policy: c.Policy, Platform: c.Platform,
 			URL: c.URL, FromVersion: policywatch.FormatID(c.FromVersion), ToVersion: policywatch.FormatID(c.ToVersion),
 			CapturedAt: jsonview.Time(c.CapturedAt), Level: c.Level, Summary: c.Summary,
-			CompareURL: fmt.Sprintf("%s/compare?from=%d&to=%d", base, c.FromVersion, c.ToVersion)})
-	}
-	return out, nil
+			CompareURL: fmt.Sprintf("%s/compare?from=%d&to=%d", base, c.FromVersion, c.ToVersion)}
+	}), nil
 }

@@ -22,10 +22,8 @@ func (s *Server) apiMatrix(w http.ResponseWriter, r *http.Request) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]matrixJSON, 0, len(rows))
-	for _, row := range rows {
-		out = append(out, matrixJSON{PolicyID: policywatch.FormatID(row.PolicyID), Platform: row.Platform, Name: row.Name,
-			VersionID: policywatch.FormatID(row.VersionID), Row: row.Row})
-	}
-	return out, nil
+	return listJSON(rows, func(row matrixRow) matrixJSON {
+		return matrixJSON{PolicyID: policywatch.FormatID(row.PolicyID), Platform: row.Platform, Name: row.Name,
+			VersionID: policywatch.FormatID(row.VersionID), Row: row.Row}
+	}), nil
 }

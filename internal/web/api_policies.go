@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -15,11 +16,7 @@ func (s *Server) apiPolicies(w http.ResponseWriter, r *http.Request) (any, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]jsonview.ListItem, 0, len(policies))
-	for _, p := range policies {
-		out = append(out, jsonview.NewListItem(p))
-	}
-	return out, nil
+	return listJSON(policies, jsonview.NewListItem), nil
 }
 
 // policyDetail is a policy with its settings and state.
@@ -32,12 +29,8 @@ type policyDetail struct {
 	LatestVersionID *string  `json:"latest_version_id"`
 }
 
-func (s *Server) policyDetail(r *http.Request, id int64) (*policyDetail, error) {
-	p, err := s.store.FindPolicy(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	versions, err := s.store.ListVersions(r.Context(), id)
+func (s *Server) policyDetail(ctx context.Context, id int64) (*policyDetail, error) {
+	p, versions, err := s.policyVersions(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -53,20 +46,7 @@ func (s *Server) policyDetail(r *http.Request, id int64) (*policyDetail, error) 
 
 // apiPolicy serves GET /api/v1/policies/{id}.
 func (s *Server) apiPolicy(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	return s.policyDetail(r, id)
-}
-
-// pathPolicy is the policy the path's {id} names.
-func (s *Server) pathPolicy(r *http.Request) (*policywatch.Policy, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.FindPolicy(r.Context(), id)
+	return byPathID(r, s.policyDetail)
 }
 
 // policyInput is the body of POST and PATCH /api/v1/policies.

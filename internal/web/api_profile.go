@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/policywatch/policywatch"
@@ -17,23 +18,12 @@ type profileJSON struct {
 
 // apiProfile serves GET /api/v1/policies/{id}/profile[?version=&lang=].
 func (s *Server) apiProfile(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
+	id, idErr := pathID(r)
+	lang, langErr := apiLang(r)
+	if err := cmp.Or(idErr, langErr); err != nil { // the path's fault first
 		return nil, err
 	}
-	lang, err := apiLang(r)
-	if err != nil {
-		return nil, err
-	}
-	pol, err := s.store.FindPolicy(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.profileVersion(r, pol)
-	if err != nil {
-		return nil, err
-	}
-	prof, err := s.storedProfile(r.Context(), v, lang)
+	pol, v, prof, err := s.profileOf(r, id, lang)
 	if err != nil {
 		return nil, err
 	}

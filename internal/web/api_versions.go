@@ -9,19 +9,11 @@ import (
 
 // apiVersions serves GET /api/v1/policies/{id}/versions.
 func (s *Server) apiVersions(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
+	versions, err := byPathID(r, s.store.ListVersions)
 	if err != nil {
 		return nil, err
 	}
-	versions, err := s.store.ListVersions(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]jsonview.Version, 0, len(versions))
-	for _, v := range versions {
-		out = append(out, jsonview.NewVersion(v))
-	}
-	return out, nil
+	return listJSON(versions, jsonview.NewVersion), nil
 }
 
 type versionText struct {
@@ -31,11 +23,7 @@ type versionText struct {
 
 // apiVersion serves GET /api/v1/versions/{id}.
 func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) (any, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.store.FindVersion(r.Context(), id)
+	v, err := byPathID(r, s.store.FindVersion)
 	if err != nil {
 		return nil, err
 	}

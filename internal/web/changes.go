@@ -23,22 +23,35 @@ func changeRows(changes []policywatch.Change, lang string) []changeRow {
 	return rows
 }
 
-// changesQuery is what /changes and GET /api/v1/changes are asked for:
-// ?level= (at least this level, as subscriptions' --min-level: a change
-// not analysed is listed too), ?platform= and ?page=.
-func changesQuery(r *http.Request, lang string) (policywatch.ChangeFilter, int, error) {
+// changesList is one page of recent changes, newest first.
+type changesList struct {
+	filter  policywatch.ChangeFilter
+	changes []policywatch.Change
+	pager   pager
+}
+
+// recentChanges reads the page of changes /changes and GET /api/v1/changes
+// are asked for: ?level= (at least this level, as subscriptions'
+// --min-level: a change not analysed is listed too), ?platform= and ?page=.
+func (s *Server) recentChanges(r *http.Request, lang string) (changesList, error) {
 	q := r.URL.Query()
 	level, err := policywatch.ParseLevel(q.Get("level"))
 	if err != nil {
-		return policywatch.ChangeFilter{}, 0, err
+		return changesList{}, err
 	}
 	number, err := pageNumber(r)
 	if err != nil {
-		return policywatch.ChangeFilter{}, 0, err
+		return changesList{}, err
 	}
 	// One more than a page tells whether there is a next one.
-	return policywatch.ChangeFilter{MinLevel: level, Platform: q.Get("platform"), Lang: lang,
-		Offset: (number - 1) * changesPerPage, Limit: changesPerPage + 1}, number, nil
+	f := policywatch.ChangeFilter{MinLevel: level, Platform: q.Get("platform"), Lang: lang,
+		Offset: (number - 1) * changesPerPage, Limit: changesPerPage + 1}
+	changes, err := s.store.ListChanges(r.Context(), f)
+	if err != nil {
+		return changesList{}, err
+	}
+	return changesList{filter: f, changes: changes[:min(len(changes), changesPerPage)],
+		pager: newPager(r, number, 0, len(changes) > changesPerPage)}, nil
 }
 
 type changesData struct {
@@ -57,29 +70,19 @@ type levelOption struct {
 
 // changesPage serves GET /changes[?level=&platform=&page=]: recent changes
 // across all policies, newest first.
-func (s *Server) changesPage(w http.ResponseWriter, r *http.Request, p *page) {
-	f, number, err := changesQuery(r, p.Lang)
+func (s *Server) changesPage(w http.ResponseWriter, r *http.Request, p *page) error {
+	list, err := s.recentChanges(r, p.Lang)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	changes, err := s.store.ListChanges(r.Context(), f)
+	platforms, err := s.platformNames(r.Context())
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	keys, err := s.store.ListPolicyKeys(r.Context())
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	more := len(changes) > changesPerPage
-	data := changesData{Level: f.MinLevel, Platform: f.Platform, Platforms: platformNames(keys),
-		Changes: changeRows(changes[:min(len(changes), changesPerPage)], p.Lang), Pager: newPager(r, number, 0, more)}
+	data := changesData{Level: list.filter.MinLevel, Platform: list.filter.Platform, Platforms: platforms,
+		Changes: changeRows(list.changes, p.Lang), Pager: list.pager}
 	for _, l := range policywatch.Levels[1:] { // "none" is no change at all
 		data.Levels = append(data.Levels, levelOption{Level: l, Name: p.T("changes.level.atleast", l.Label(p.Lang))})
 	}
-	p.Title = p.T("changes.title")
-	p.Data = data
-	s.render(w, r, http.StatusOK, "changes", p)
+	return s.renderOK(w, r, p, "changes", p.T("changes.title"), data)
 }

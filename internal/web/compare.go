@@ -36,13 +36,14 @@ type compareData struct {
 
 // links fills the toolbar's URLs.
 func (d *compareData) links(p *page) {
-	view := ""
+	// The settings as they are, and the other choice of each for its switch.
+	view, otherView := "", "inline"
 	if d.Inline {
-		view = "inline"
+		view, otherView = "inline", "side"
 	}
-	fmtParam := ""
+	fmtParam, otherFmt := "", "hide"
 	if d.HideFormatting {
-		fmtParam = "hide"
+		fmtParam, otherFmt = "hide", ""
 	}
 	link := func(from, to int64, view, fmtParam string, all bool) string {
 		ctx := ""
@@ -50,14 +51,6 @@ func (d *compareData) links(p *page) {
 			ctx = "all"
 		}
 		return p.Link("/compare", "from", from, "to", to, "view", view, "fmt", fmtParam, "context", ctx)
-	}
-	otherView := "inline"
-	if d.Inline {
-		otherView = "side"
-	}
-	otherFmt := "hide"
-	if d.HideFormatting {
-		otherFmt = ""
 	}
 	d.ExpandURL = link(d.From.ID, d.To.ID, view, fmtParam, true)
 	d.SwapURL = link(d.To.ID, d.From.ID, view, fmtParam, d.AllContext)
@@ -87,21 +80,14 @@ func (s *Server) versionPair(r *http.Request) (from, to *policywatch.Version, er
 }
 
 // comparePage serves GET /compare?from=&to=: the analysis of a pair and its diff.
-func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) error {
 	from, to, err := s.versionPair(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	pol, err := s.store.FindPolicy(r.Context(), from.PolicyID)
+	pol, versions, err := s.policyVersions(r.Context(), from.PolicyID)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	versions, err := s.store.ListVersions(r.Context(), pol.ID)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	numbers := versionNumbers(versions)
 	q := r.URL.Query()
@@ -116,33 +102,38 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) {
 		data.Versions = append(data.Versions, versionRow{Version: versions[i], No: numbers[versions[i].ID]})
 	}
 	data.links(p)
-	p.Title = pol.Name + " · " + p.T("compare.title")
-	if from.ID == to.ID {
-		// One notice says it all: no diff, no statistics, no analysis.
-		data.Same = true
-		p.Data = data
-		s.render(w, r, http.StatusOK, "compare", p)
-		return
+	// A version compared with itself gets one notice that says it all: no
+	// diff, no statistics, no analysis.
+	data.Same = from.ID == to.ID
+	if !data.Same {
+		if err := s.diffAndAnalysis(r, p, &data); err != nil {
+			return err
+		}
 	}
-	res, err := s.compare(r, from.ID, to.ID)
+	return s.renderOK(w, r, p, "compare", pol.Name+" · "+p.T("compare.title"), data)
+}
+
+// diffAndAnalysis fills in the diff of the page's pair and its analysis.
+// An analysis that fails is said on the page: the diff is still worth
+// reading.
+func (s *Server) diffAndAnalysis(r *http.Request, p *page, data *compareData) error {
+	res, err := s.compare(r, data.From.ID, data.To.ID)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	data.View = newDiffView(res, viewOptions{hideFormatting: data.HideFormatting, allContext: data.AllContext, sideBySide: !data.Inline})
 	data.Stats = data.View.Stats // the figures of the rows shown
 	data.Changes = data.View.Changes
 	data.Table = renderDiff(data.View, p, data.Inline, data.ExpandURL)
-	report, err := s.analysisFor(r.Context(), from.ID, to.ID, p.Lang)
+	report, err := s.analysisFor(r.Context(), data.From.ID, data.To.ID, p.Lang)
 	if err != nil {
-		s.log.Error("analysis failed", "from", from.ID, "to", to.ID, "err", err)
+		s.log.Error("analysis failed", "from", data.From.ID, "to", data.To.ID, "err", err)
 		data.AnalysisError = policywatch.Localize(err, p.Lang)
-	} else {
-		model := s.analyzer().Engine()
-		data.Analysis = newAnalysisView(report, p, model != analyze.EngineBuiltin, model)
+		return nil
 	}
-	p.Data = data
-	s.render(w, r, http.StatusOK, "compare", p)
+	model := s.analyzer().Engine()
+	data.Analysis = newAnalysisView(report, p, model != analyze.EngineBuiltin, model)
+	return nil
 }
 
 // isMobile: narrow screens get the inline view by default.
@@ -151,27 +142,25 @@ func isMobile(r *http.Request) bool {
 }
 
 // comparePatch serves GET /compare.patch?from=&to=: the unified patch, as a download.
-func (s *Server) comparePatch(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) comparePatch(w http.ResponseWriter, r *http.Request, p *page) error {
 	from, to, err := s.versionPair(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	res, err := s.compare(r, from.ID, to.ID)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	// The file is named by the versions' numbers in their policy, as the
 	// pages call them (v1, v2, …); the paths inside name their ids.
 	versions, err := s.store.ListVersions(r.Context(), from.PolicyID)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	numbers := versionNumbers(versions)
 	name := fmt.Sprintf("policy-%d-%s-%s.patch", from.PolicyID, versionLabel(numbers[from.ID]), versionLabel(numbers[to.ID]))
 	w.Header().Set("Content-Type", "text/x-diff; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	textdiff.WritePatch(w, res, fmt.Sprintf("a/version-%d.txt", from.ID), fmt.Sprintf("b/version-%d.txt", to.ID), 3)
+	return nil
 }

@@ -15,7 +15,7 @@ type errorReply struct {
 }
 
 // errorReplies is the one table from the root package's error classes
-// (policywatch.ClassOf) to HTTP statuses: pages (fail), forms (formError)
+// (policywatch.ClassOf) to HTTP statuses: pages (fail), forms (showFormAgain)
 // and the API (serveAPI) all answer by it. A class not listed is the
 // server's failure: internalError, logged, its message kept from the client.
 var errorReplies = map[policywatch.ErrorClass]errorReply{
@@ -48,6 +48,17 @@ func (e errorReply) message(p *page, err error) string {
 // a form is shown again with the reason.
 func (e errorReply) userError() bool {
 	return e.status == http.StatusBadRequest || e.status == http.StatusConflict
+}
+
+// showFormAgain answers a form's err: when the input is at fault, show
+// renders the form again with the reason and the status of err's class;
+// any other error is returned, to be answered as on every page.
+func showFormAgain(p *page, err error, show func(status int, reason string) error) error {
+	reply := replyTo(err)
+	if !reply.userError() {
+		return err
+	}
+	return show(reply.status, reply.message(p, err))
 }
 
 // statusTitles name the error pages' statuses in the catalogue.

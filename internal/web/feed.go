@@ -29,29 +29,28 @@ func (s *Server) baseURL(r *http.Request) string {
 }
 
 // feedAll, feedPlatform and feedPolicy serve the Atom feeds of changes.
-func (s *Server) feedAll(w http.ResponseWriter, r *http.Request, p *page) {
-	s.feed(w, r, p, policywatch.ChangeFilter{}, p.T("feed.all"), "/")
+func (s *Server) feedAll(w http.ResponseWriter, r *http.Request, p *page) error {
+	return s.feed(w, r, p, policywatch.ChangeFilter{}, p.T("feed.all"), "/")
 }
 
-func (s *Server) feedPlatform(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) feedPlatform(w http.ResponseWriter, r *http.Request, p *page) error {
 	name := r.PathValue("name")
-	s.feed(w, r, p, policywatch.ChangeFilter{Platform: name}, p.T("feed.platform", name), "/platforms/"+url.PathEscape(name))
+	return s.feed(w, r, p, policywatch.ChangeFilter{Platform: name}, p.T("feed.platform", name), "/platforms/"+url.PathEscape(name))
 }
 
-func (s *Server) feedPolicy(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
+func (s *Server) feedPolicy(w http.ResponseWriter, r *http.Request, p *page) error {
+	pol, err := s.pathPolicy(r)
+	if err != nil {
+		return err
 	}
-	s.feed(w, r, p, policywatch.ChangeFilter{PolicyID: pol.ID}, p.T("feed.policy", pol.Platform, pol.Name), fmt.Sprintf("/policies/%d", pol.ID))
+	return s.feed(w, r, p, policywatch.ChangeFilter{PolicyID: pol.ID}, p.T("feed.policy", pol.Platform, pol.Name), fmt.Sprintf("/policies/%d", pol.ID))
 }
 
-func (s *Server) feed(w http.ResponseWriter, r *http.Request, p *page, f policywatch.ChangeFilter, title, home string) {
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, p *page, f policywatch.ChangeFilter, title, home string) error {
 	f.Limit = feedSize
 	changes, err := s.store.ListChanges(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	base := s.baseURL(r)
 	feed := &feeds.Feed{
@@ -72,11 +71,11 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, p *page, f policyw
 	}
 	atom, err := feed.ToAtom()
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Write([]byte(atom))
+	return nil
 }
 
 // feedItem is one change: its level and summary from the stored analysis

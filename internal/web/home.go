@@ -28,35 +28,51 @@ type platformGroup struct {
 
 // home serves GET /[?q=&page=]: the policies grouped by platform, filtered
 // by ?q=, a page at a time.
-func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	list, err := s.listPolicies(r, keyMatcher(q))
+	if err != nil {
+		return err
+	}
+	return s.renderOK(w, r, p, "home", p.T("home.title"), homeData{Query: q, Total: list.total, Matches: len(list.kept),
+		Platforms: list.platforms, Groups: list.groups, Pager: list.pager})
+}
+
+// policyList is one page of a list of policies (the home page, a
+// platform's page): the policies the list keeps of all those tracked, and
+// the page's overviews grouped by platform.
+type policyList struct {
+	total     int // policies tracked
+	kept      []policywatch.PolicyKey
+	platforms int // platforms the kept policies are on
+	groups    []platformGroup
+	pager     pager
+}
+
+// listPolicies reads the policies keep keeps and the overviews of the
+// ?page= of them. Only the page's overviews are read: the keys of every
+// policy are cheap, their overviews are not.
+func (s *Server) listPolicies(r *http.Request, keep func(policywatch.PolicyKey) bool) (policyList, error) {
 	number, err := pageNumber(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return policyList{}, err
 	}
 	keys, err := s.store.ListPolicyKeys(r.Context())
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return policyList{}, err
 	}
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	matching := keys
-	if q != "" {
-		matching = filterKeys(keys, q)
-	}
+	list := policyList{total: len(keys)}
 	counts := map[string]int{}
-	for _, k := range matching {
-		counts[k.Platform]++
+	for _, k := range keys {
+		if keep(k) {
+			list.kept = append(list.kept, k)
+			counts[k.Platform]++
+		}
 	}
-	groups, err := s.platformGroups(r.Context(), pageOf(matching, number, policiesPerPage), counts)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	p.Title = p.T("home.title")
-	p.Data = homeData{Query: q, Total: len(keys), Matches: len(matching), Platforms: len(counts), Groups: groups,
-		Pager: countedPager(r, number, len(matching), policiesPerPage)}
-	s.render(w, r, http.StatusOK, "home", p)
+	list.platforms = len(counts)
+	list.pager = countedPager(r, number, len(list.kept), policiesPerPage)
+	list.groups, err = s.platformGroups(r.Context(), pageOf(list.kept, number, policiesPerPage), counts)
+	return list, err
 }
 
 // pageOf is page number of xs, size to a page; empty past the end.
@@ -91,20 +107,22 @@ func (s *Server) platformGroups(ctx context.Context, keys []policywatch.PolicyKe
 	return groups, nil
 }
 
-// filterKeys is the home page's search: the policies whose platform, name
-// or URL contains q, ignoring case and full-/half-width differences.
-func filterKeys(keys []policywatch.PolicyKey, q string) []policywatch.PolicyKey {
+// keyMatcher is the home page's search: whether a policy's platform, name
+// or URL contains q, ignoring case and full-/half-width differences. Without
+// q every policy matches.
+func keyMatcher(q string) func(policywatch.PolicyKey) bool {
+	if q == "" {
+		return func(policywatch.PolicyKey) bool { return true }
+	}
 	q = searchForm(q)
-	var out []policywatch.PolicyKey
-	for _, k := range keys {
+	return func(k policywatch.PolicyKey) bool {
 		for _, field := range []string{k.Platform, k.Name, k.URL} {
 			if strings.Contains(searchForm(field), q) {
-				out = append(out, k)
-				break
+				return true
 			}
 		}
+		return false
 	}
-	return out
 }
 
 // searchForm is the form text is compared in by the home page's search.

@@ -53,7 +53,8 @@ func safeNext(next string) string {
 }
 
 // logout serves POST /logout.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, p *page) error {
 	s.auth.endSession(w)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }

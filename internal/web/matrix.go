@@ -76,25 +76,22 @@ type matrixCell struct {
 
 // matrixPage serves GET /matrix[?platform=&page=]: a page of policies at a
 // time.
-func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) error {
 	platform := r.URL.Query().Get("platform")
 	number, err := pageNumber(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	rows, pending, total, err := s.matrix(r.Context(), policywatch.MatrixFilter{Platform: platform,
 		Offset: (number - 1) * matrixPerPage, Limit: matrixPerPage}, false)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	keys, err := s.store.ListPolicyKeys(r.Context())
+	platforms, err := s.platformNames(r.Context())
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	data := matrixData{Platform: platform, Platforms: platformNames(keys), Pending: pending,
+	data := matrixData{Platform: platform, Platforms: platforms, Pending: pending,
 		Pager: countedPager(r, number, total, matrixPerPage)}
 	for _, c := range profile.SensitiveCategories {
 		for _, row := range rows {
@@ -123,18 +120,21 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 		data.Rows = append(data.Rows, v)
 	}
-	p.Title = p.T("matrix.title")
-	p.Data = data
-	s.render(w, r, http.StatusOK, "matrix", p)
+	return s.renderOK(w, r, p, "matrix", p.T("matrix.title"), data)
 }
 
-// platformNames are the platforms of keys (ordered by platform), each once.
-func platformNames(keys []policywatch.PolicyKey) []string {
+// platformNames are the platforms tracked, in order, each once: the
+// choices of a list's platform picker.
+func (s *Server) platformNames(ctx context.Context) ([]string, error) {
+	keys, err := s.store.ListPolicyKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, k := range keys {
+	for _, k := range keys { // ordered by platform
 		if len(out) == 0 || out[len(out)-1] != k.Platform {
 			out = append(out, k.Platform)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -1,14 +1,10 @@
 package web
 
 import (
-	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -27,7 +23,18 @@ func securityHeaders(next http.Handler) http.Handler {
 	}))
 }
 
-type handlerFunc func(http.ResponseWriter, *http.Request, *page)
+// handlerFunc is a page handler. An error it returns is answered by its
+// wrapper (serve), so that the error table (errors.go) is applied in one
+// place and a handler stops at its first error with a plain return.
+type handlerFunc func(http.ResponseWriter, *http.Request, *page) error
+
+// serve runs a page handler and answers its error with the error page.
+// A handler returns an error only before it has written anything.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, p *page, h handlerFunc) {
+	if err := h(w, r, p); err != nil {
+		s.fail(w, r, p, err)
+	}
+}
 
 // read wraps a page handler: login is needed only when reading is closed.
 func (s *Server) read(h handlerFunc) http.HandlerFunc {
@@ -50,7 +57,7 @@ func (s *Server) loginFirst(h handlerFunc, mustLogIn func(*page, *http.Request) 
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		h(w, r, p)
+		s.serve(w, r, p, h)
 	}
 }
 
@@ -71,7 +78,7 @@ func (s *Server) upload(h handlerFunc, limit int64) http.HandlerFunc {
 			s.renderError(w, r, p, http.StatusForbidden, p.T("error.csrf"))
 			return
 		}
-		h(w, r, p)
+		s.serve(w, r, p, h)
 	}
 }
 
@@ -135,57 +142,4 @@ func (s *Server) tooManyFailures(w http.ResponseWriter, r *http.Request, wait ti
 	}
 	p := s.newPage(w, r)
 	s.renderError(w, r, p, http.StatusTooManyRequests, p.T("error.toomanyfailures", secs))
-}
-
-// logRequestError logs a handler's failure at ERROR, or at DEBUG when the
-// client has gone: its request's context is done (it disconnected, or the
-// server is shutting down) or the error says so. Nothing is wrong with the
-// server then, and a log full of such lines hides what is.
-func (s *Server) logRequestError(r *http.Request, msg string, args ...any) {
-	level := slog.LevelError
-	if r.Context().Err() != nil {
-		level = slog.LevelDebug
-	}
-	s.log.Log(r.Context(), level, msg, args...)
-}
-
-// quietDisconnects is the server's log handler: a record above DEBUG
-// whose attributes carry an error that only says the client went away
-// (clientGone) is logged at DEBUG, wherever in the server it is logged.
-type quietDisconnects struct{ slog.Handler }
-
-func (h quietDisconnects) Handle(ctx context.Context, r slog.Record) error {
-	if r.Level > slog.LevelDebug && recordsClientGone(r) {
-		if !h.Handler.Enabled(ctx, slog.LevelDebug) {
-			return nil
-		}
-		r.Level = slog.LevelDebug
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h quietDisconnects) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return quietDisconnects{h.Handler.WithAttrs(attrs)}
-}
-
-func (h quietDisconnects) WithGroup(name string) slog.Handler {
-	return quietDisconnects{h.Handler.WithGroup(name)}
-}
-
-func recordsClientGone(r slog.Record) bool {
-	gone := false
-	r.Attrs(func(a slog.Attr) bool {
-		if err, ok := a.Value.Any().(error); ok && clientGone(err) {
-			gone = true
-		}
-		return !gone
-	})
-	return gone
-}
-
-// clientGone reports an error that only says the client went away: the
-// request's context is cancelled when its connection closes, and writing
-// to a closed connection fails with a broken pipe or a reset.
-func clientGone(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }

@@ -21,45 +21,23 @@ type platformData struct {
 
 // platformPage serves GET /platforms/{name}[?page=]: the platform's
 // policies, a page at a time, and its latest changes.
-func (s *Server) platformPage(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) platformPage(w http.ResponseWriter, r *http.Request, p *page) error {
 	name := r.PathValue("name")
-	number, err := pageNumber(r)
+	list, err := s.listPolicies(r, func(k policywatch.PolicyKey) bool { return k.Platform == name })
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	keys, err := s.store.ListPolicyKeys(r.Context())
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
-	}
-	var own []policywatch.PolicyKey
-	for _, k := range keys {
-		if k.Platform == name {
-			own = append(own, k)
-		}
-	}
-	if len(own) == 0 {
-		s.notFound(w, r, p)
-		return
-	}
-	groups, err := s.platformGroups(r.Context(), pageOf(own, number, policiesPerPage), map[string]int{name: len(own)})
-	if err != nil {
-		s.fail(w, r, p, err)
-		return
+	if len(list.kept) == 0 {
+		return s.notFound(w, r, p)
 	}
 	changes, err := s.store.ListChanges(r.Context(), policywatch.ChangeFilter{Platform: name, Lang: p.Lang, Limit: platformChanges + 1})
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	data := platformData{Name: name, Count: len(own), Pager: countedPager(r, number, len(own), policiesPerPage),
-		MoreChanges: len(changes) > platformChanges}
-	for _, g := range groups {
+	data := platformData{Name: name, Count: len(list.kept), Pager: list.pager, MoreChanges: len(changes) > platformChanges}
+	for _, g := range list.groups {
 		data.Policies = append(data.Policies, g.Policies...)
 	}
 	data.Changes = changeRows(changes[:min(len(changes), platformChanges)], p.Lang)
-	p.Title = name
-	p.Data = data
-	s.render(w, r, http.StatusOK, "platform", p)
+	return s.renderOK(w, r, p, "platform", name, data)
 }

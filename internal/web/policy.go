@@ -27,25 +27,18 @@ type versionRow struct {
 }
 
 // policyPage serves GET /policies/{id}: the versions on a timeline and in a table, and the recent checks.
-func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
-	}
-	versions, err := s.store.ListVersions(r.Context(), pol.ID)
+func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) error {
+	pol, versions, err := s.pathPolicyVersions(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	runs, err := s.store.ListCheckRuns(r.Context(), pol.ID, 20)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	analyses, err := s.store.ListAnalyses(r.Context(), pol.ID)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	levels := map[[2]int64]policywatch.Level{}
 	for _, a := range analyses {
@@ -71,9 +64,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) {
 	for i := len(rows) - 1; i >= 0; i-- {
 		data.Versions = append(data.Versions, rows[i])
 	}
-	p.Title = pol.Name
-	p.Data = data
-	s.render(w, r, http.StatusOK, "policy", p)
+	return s.renderOK(w, r, p, "policy", pol.Name, data)
 }
 
 // Label is the version's name on pages: v1, v2, ….
@@ -89,20 +80,4 @@ func policyChanges(rows []versionRow) []versionRow {
 		}
 	}
 	return out
-}
-
-// policyFromPath finds the policy of the path's {id}, or answers the
-// request with the error.
-func (s *Server) policyFromPath(w http.ResponseWriter, r *http.Request, p *page) (*policywatch.Policy, bool) {
-	id, err := policywatch.ParseID(r.PathValue("id"))
-	if err != nil {
-		s.notFound(w, r, p)
-		return nil, false
-	}
-	pol, err := s.store.FindPolicy(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, p, err)
-		return nil, false
-	}
-	return pol, true
 }

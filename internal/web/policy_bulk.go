@@ -18,32 +18,25 @@ type deleteConfirm struct {
 
 // deletePolicyForm serves GET /policies/{id}/delete: what goes, and the
 // button that does it.
-func (s *Server) deletePolicyForm(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
-	}
-	versions, err := s.store.ListVersions(r.Context(), pol.ID)
+func (s *Server) deletePolicyForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	pol, versions, err := s.pathPolicyVersions(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	p.Title = p.T("delete.title")
-	p.Data = deleteConfirm{Policy: pol, Versions: len(versions)}
-	s.render(w, r, http.StatusOK, "policy_delete", p)
+	return s.renderOK(w, r, p, "policy_delete", p.T("delete.title"), deleteConfirm{Policy: pol, Versions: len(versions)})
 }
 
 // deletePolicy serves POST /policies/{id}/delete.
-func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
+func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request, p *page) error {
+	pol, err := s.pathPolicy(r)
+	if err != nil {
+		return err
 	}
 	if err := s.store.DeletePolicy(r.Context(), pol.ID); err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	s.redirectWithFlash(w, r, p.Link("/"), p.T("flash.deleted", pol.Platform, pol.Name))
+	return nil
 }
 
 // importForm is the import page: the form, and after a post what became
@@ -62,10 +55,8 @@ type importProblem struct {
 }
 
 // importPolicyForm serves GET /policies/import.
-func (s *Server) importPolicyForm(w http.ResponseWriter, r *http.Request, p *page) {
-	p.Title = p.T("import.title")
-	p.Data = importForm{}
-	s.render(w, r, http.StatusOK, "policy_import", p)
+func (s *Server) importPolicyForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	return s.renderOK(w, r, p, "policy_import", p.T("import.title"), importForm{})
 }
 
 // maxImport bounds an uploaded or pasted file: about 100,000 rows.
@@ -73,9 +64,15 @@ const maxImport = 16 << 20
 
 // importPolicies serves POST /policies/import: the rows of the uploaded
 // file, or of the pasted text, added as `policywatch add --from` adds them.
-func (s *Server) importPolicies(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) importPolicies(w http.ResponseWriter, r *http.Request, p *page) error {
 	p.Title = p.T("import.title")
 	form := importForm{Posted: true, Text: r.PostFormValue("text")}
+	show := func(status int, reason string) error {
+		form.Error = reason
+		p.Data = form
+		s.render(w, r, status, "policy_import", p)
+		return nil
+	}
 	in, err := importInput(r, form.Text)
 	if err == nil {
 		var rows []bulk.Row
@@ -86,18 +83,9 @@ func (s *Server) importPolicies(w http.ResponseWriter, r *http.Request, p *page)
 		}
 	}
 	if err != nil {
-		reply := replyTo(err)
-		if !reply.userError() {
-			s.fail(w, r, p, err)
-			return
-		}
-		form.Error = reply.message(p, err)
-		p.Data = form
-		s.render(w, r, reply.status, "policy_import", p)
-		return
+		return showFormAgain(p, err, show)
 	}
-	p.Data = form
-	s.render(w, r, http.StatusOK, "policy_import", p)
+	return show(http.StatusOK, "")
 }
 
 // importInput is the uploaded file when one was chosen, the pasted text

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"fmt"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,21 +36,18 @@ func formatEvery(d time.Duration) string {
 }
 
 // newPolicyForm serves GET /policies/new.
-func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request, p *page) {
-	p.Title = p.T("form.add.title")
-	p.Data = policyForm{Kind: "privacy", Render: "auto", Every: "1d", Kinds: formKinds, Modes: formModes}
-	s.render(w, r, http.StatusOK, "policy_form", p)
+func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	return s.renderOK(w, r, p, "policy_form", p.T("form.add.title"),
+		policyForm{Kind: "privacy", Render: "auto", Every: "1d", Kinds: formKinds, Modes: formModes})
 }
 
 // editPolicyForm serves GET /policies/{id}/edit.
-func (s *Server) editPolicyForm(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
+func (s *Server) editPolicyForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	pol, err := s.pathPolicy(r)
+	if err != nil {
+		return err
 	}
-	p.Title = p.T("form.edit.title")
-	p.Data = formFromPolicy(pol)
-	s.render(w, r, http.StatusOK, "policy_form", p)
+	return s.renderOK(w, r, p, "policy_form", p.T("form.edit.title"), formFromPolicy(pol))
 }
 
 // readPolicyForm applies the posted form to pol and checks the result by
@@ -92,52 +89,48 @@ func parseInterval(v string) (time.Duration, error) {
 }
 
 // createPolicy serves POST /policies (the form of /policies/new).
-func (s *Server) createPolicy(w http.ResponseWriter, r *http.Request, p *page) {
-	pol := &policywatch.Policy{}
-	if err := readPolicyForm(r, pol); err != nil {
-		s.formError(w, r, p, pol, err)
-		return
-	}
-	if err := s.store.CreatePolicy(r.Context(), pol); err != nil {
-		s.formError(w, r, p, pol, err)
-		return
-	}
-	s.redirectWithFlash(w, r, p.Link(fmt.Sprintf("/policies/%d", pol.ID)), p.T("flash.saved"))
+func (s *Server) createPolicy(w http.ResponseWriter, r *http.Request, p *page) error {
+	return s.savePolicyForm(w, r, p, &policywatch.Policy{}, s.store.CreatePolicy)
 }
 
 // updatePolicy serves POST /policies/{id}/edit.
-func (s *Server) updatePolicy(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
+func (s *Server) updatePolicy(w http.ResponseWriter, r *http.Request, p *page) error {
+	pol, err := s.pathPolicy(r)
+	if err != nil {
+		return err
 	}
-	if err := readPolicyForm(r, pol); err != nil {
-		s.formError(w, r, p, pol, err)
-		return
-	}
-	if err := s.store.UpdatePolicy(r.Context(), pol); err != nil {
-		s.formError(w, r, p, pol, err)
-		return
-	}
-	s.redirectWithFlash(w, r, p.Link(fmt.Sprintf("/policies/%d", pol.ID)), p.T("flash.saved"))
+	return s.savePolicyForm(w, r, p, pol, s.store.UpdatePolicy)
 }
 
-// formError shows the form again with what was typed and why it failed,
-// when the input is at fault (the error table's 400 and 409); any other
-// error is answered as on every page.
-func (s *Server) formError(w http.ResponseWriter, r *http.Request, p *page, pol *policywatch.Policy, err error) {
-	reply := replyTo(err)
-	if !reply.userError() {
-		s.fail(w, r, p, err)
-		return
+// savePolicyForm applies the posted form to pol and saves it, then goes
+// to the policy's page; a form the policy's rules or the store refuse is
+// shown again with what was typed and why (showFormAgain).
+func (s *Server) savePolicyForm(w http.ResponseWriter, r *http.Request, p *page, pol *policywatch.Policy,
+	save func(context.Context, *policywatch.Policy) error) error {
+	err := readPolicyForm(r, pol)
+	if err == nil {
+		err = save(r.Context(), pol)
 	}
+	if err != nil {
+		return showFormAgain(p, err, func(status int, reason string) error {
+			s.renderPolicyForm(w, r, p, status, pol, reason)
+			return nil
+		})
+	}
+	s.redirectWithFlash(w, r, policyLink(p, pol.ID), p.T("flash.saved"))
+	return nil
+}
+
+// renderPolicyForm shows the form again with what was typed, and why it
+// was refused.
+func (s *Server) renderPolicyForm(w http.ResponseWriter, r *http.Request, p *page, status int, pol *policywatch.Policy, reason string) {
 	f := formFromPolicy(pol)
 	f.URL, f.Every, f.Kind, f.Render = r.PostFormValue("url"), r.PostFormValue("every"), r.PostFormValue("kind"), r.PostFormValue("render")
-	f.Error = reply.message(p, err)
+	f.Error = reason
 	p.Title = p.T("form.add.title")
 	if pol.ID != 0 {
 		p.Title = p.T("form.edit.title")
 	}
 	p.Data = f
-	s.render(w, r, reply.status, "policy_form", p)
+	s.render(w, r, status, "policy_form", p)
 }

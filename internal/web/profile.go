@@ -33,6 +33,21 @@ func (s *Server) profileVersion(r *http.Request, pol *policywatch.Policy) (*poli
 	return latest, err
 }
 
+// profileOf reads policy id, the version its profile is of
+// (profileVersion) and that profile in lang.
+func (s *Server) profileOf(r *http.Request, id int64, lang string) (*policywatch.Policy, *policywatch.Version, *profile.Profile, error) {
+	pol, err := s.store.FindPolicy(r.Context(), id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v, err := s.profileVersion(r, pol)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	prof, err := s.storedProfile(r.Context(), v, lang)
+	return pol, v, prof, err
+}
+
 type profileData struct {
 	Policy  *policywatch.Policy
 	Version *policywatch.Version
@@ -54,20 +69,14 @@ type profileFact struct {
 }
 
 // profilePage serves GET /policies/{id}/profile[?version=].
-func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, p *page) {
-	pol, ok := s.policyFromPath(w, r, p)
-	if !ok {
-		return
-	}
-	v, err := s.profileVersion(r, pol)
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, p *page) error {
+	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	prof, err := s.storedProfile(r.Context(), v, p.Lang)
+	pol, v, prof, err := s.profileOf(r, id, p.Lang)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	data := profileData{Policy: pol, Version: v, Profile: prof}
 	if versions, err := s.store.ListVersions(r.Context(), pol.ID); err == nil {
@@ -84,7 +93,5 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 		data.Groups = append(data.Groups, pg)
 	}
-	p.Title = pol.Name + " · " + p.T("profile.title")
-	p.Data = data
-	s.render(w, r, http.StatusOK, "profile", p)
+	return s.renderOK(w, r, p, "profile", pol.Name+" · "+p.T("profile.title"), data)
 }

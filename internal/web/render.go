@@ -77,6 +77,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
+// renderOK answers 200 with the page template name, titled title and
+// showing data; it returns what a page handler returns when all went well.
+func (s *Server) renderOK(w http.ResponseWriter, r *http.Request, p *page, name, title string, data any) error {
+	p.Title, p.Data = title, data
+	s.render(w, r, http.StatusOK, name, p)
+	return nil
+}
+
 // renderError answers with the error page.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *page, status int, msg string) {
 	p.Title = statusTitle(p, status)
@@ -85,8 +93,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, p *page, st
 }
 
 // notFound answers with the not-found page.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, p *page) error {
 	s.renderError(w, r, p, http.StatusNotFound, p.T("error.notfound"))
+	return nil
 }
 
 // fail answers an error with the error page: the status and message of

@@ -82,22 +82,18 @@ type searchLine struct {
 }
 
 // searchPage serves GET /search?q=&all_versions=&offset=.
-func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page) {
-	p.Title = p.T("search.title")
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page) error {
 	q, err := searchQuery(r)
 	data := &searchData{Query: q.Phrase, All: q.AllVersions}
-	p.Data = data
 	if err == nil && q.Phrase == "" {
-		s.render(w, r, http.StatusOK, "search", p)
-		return
+		return s.renderOK(w, r, p, "search", p.T("search.title"), data)
 	}
 	var res *policywatch.SearchResult
 	if err == nil {
 		res, err = s.store.Search(r.Context(), q)
 	}
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	phrase, _ := search.Parse(q.Phrase) // valid: the store searched it
 	data.Searched, data.Hits, data.More = true, len(res.Hits), res.More
@@ -122,5 +118,5 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request, p *page) {
 		next.Set("offset", strconv.Itoa(q.Offset+len(res.Hits)))
 		data.Next = "/search?" + next.Encode()
 	}
-	s.render(w, r, http.StatusOK, "search", p)
+	return s.renderOK(w, r, p, "search", p.T("search.title"), data)
 }

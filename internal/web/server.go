@@ -5,12 +5,14 @@
 // tokens for the UI).
 //
 // Where things are: routes.go lists every route; middleware.go wraps
-// them (security headers, login and token checks, the failure limit,
-// logging), auth.go keeps sessions and CSRF tokens, ratelimit.go counts
-// wrong tokens; page.go is what every page gets (language, time zone,
-// flash messages); render.go parses and executes the templates and
-// answers errors; cache.go keeps diffs; facts.go reads the facts stored
-// with each version, paging.go cuts lists into pages. Each handler is in a
+// them (security headers, login and token checks, the failure limit, a
+// page handler's error answered by the error page), logging.go logs
+// failures (quietly when the client has gone), auth.go keeps sessions and
+// CSRF tokens, ratelimit.go counts wrong tokens; page.go is what every
+// page gets (language, time zone, flash messages); render.go parses and
+// executes the templates and answers errors; paths.go reads the ids a
+// path names; cache.go keeps diffs; facts.go reads the facts stored with
+// each version, paging.go cuts lists into pages. Each handler is in a
 // file named by what it serves (home.go, compare.go, policy_form.go,
 // api_policies.go …); diffview.go and diffhtml.go lay out and write the
 // diff table, timeline.go the policy page's timeline.

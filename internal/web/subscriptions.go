@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -12,10 +13,10 @@ import (
 // deliveries made for them (the log, newest first).
 
 // subscriptionRow is one subscription as the list shows it: its target
-// without secrets, its scope in words, and its deliveries counted.
+// without secrets (redactedSubscriptions), its scope in words, and its
+// deliveries counted.
 type subscriptionRow struct {
 	policywatch.Subscription
-	Target string
 	Scope  string
 	Counts policywatch.DeliveryCounts
 }
@@ -41,30 +42,42 @@ var (
 )
 
 // subscriptionsPage serves GET /subscriptions.
-func (s *Server) subscriptionsPage(w http.ResponseWriter, r *http.Request, p *page) {
-	s.renderSubscriptions(w, r, p, http.StatusOK, subscriptionForm{Kind: notify.KindWebhook, Format: notify.FormatAuto, Lang: p.Lang})
+func (s *Server) subscriptionsPage(w http.ResponseWriter, r *http.Request, p *page) error {
+	return s.renderSubscriptions(w, r, p, http.StatusOK, subscriptionForm{Kind: notify.KindWebhook, Format: notify.FormatAuto, Lang: p.Lang})
 }
 
-func (s *Server) renderSubscriptions(w http.ResponseWriter, r *http.Request, p *page, status int, form subscriptionForm) {
-	subs, err := s.store.ListSubscriptions(r.Context())
+func (s *Server) renderSubscriptions(w http.ResponseWriter, r *http.Request, p *page, status int, form subscriptionForm) error {
+	subs, err := s.redactedSubscriptions(r.Context())
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	counts, err := s.store.DeliveryCounts(r.Context())
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	rows := make([]subscriptionRow, len(subs))
 	for i, sub := range subs {
-		rows[i] = subscriptionRow{Subscription: sub, Target: notify.Redacted(sub.Kind, sub.Target),
-			Scope: s.scopeOf(r, p, sub), Counts: counts[sub.ID]}
+		rows[i] = subscriptionRow{Subscription: sub, Scope: s.scopeOf(r, p, sub), Counts: counts[sub.ID]}
 	}
 	p.Title = p.T("subs.title")
 	p.Data = subscriptionsData{Subs: rows, Form: form, Kinds: subscriptionKinds, Formats: subscriptionFormats,
 		Levels: policywatch.Levels[1:]}
 	s.render(w, r, status, "subscriptions", p)
+	return nil
+}
+
+// redactedSubscriptions are the subscriptions with their targets' secrets
+// left out (notify.Redacted): a page shows where alerts go, never a
+// webhook's key or a password.
+func (s *Server) redactedSubscriptions(ctx context.Context) ([]policywatch.Subscription, error) {
+	subs, err := s.store.ListSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range subs {
+		subs[i].Target = notify.Redacted(subs[i].Kind, subs[i].Target)
+	}
+	return subs, nil
 }
 
 // scopeOf says which policies a subscription covers.
@@ -105,7 +118,7 @@ func (f subscriptionForm) request() notify.Request {
 }
 
 // createSubscription serves POST /subscriptions.
-func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, p *page) error {
 	form := readSubscriptionForm(r)
 	sub, err := notify.NewSubscription(form.request(), s.opt.Senders)
 	if err == nil {
@@ -115,30 +128,26 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, p *p
 		}
 	}
 	if err != nil {
-		reply := replyTo(err)
-		if !reply.userError() {
-			s.fail(w, r, p, err)
-			return
-		}
-		form.Error = reply.message(p, err)
-		s.renderSubscriptions(w, r, p, reply.status, form)
-		return
+		return showFormAgain(p, err, func(status int, reason string) error {
+			form.Error = reason
+			return s.renderSubscriptions(w, r, p, status, form)
+		})
 	}
 	s.redirectWithFlash(w, r, p.Link("/subscriptions"), p.T("subs.added", sub.ID))
+	return nil
 }
 
 // deleteSubscription serves POST /subscriptions/{id}/delete.
-func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request, p *page) {
-	id, err := policywatch.ParseID(r.PathValue("id"))
+func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request, p *page) error {
+	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, p, policywatch.Errorf(policywatch.ErrNotFound, "%v", err))
-		return
+		return err
 	}
 	if err := s.store.DeleteSubscription(r.Context(), id); err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	s.redirectWithFlash(w, r, p.Link("/subscriptions"), p.T("subs.removed", id))
+	return nil
 }
 
 // deliveriesPerPage is how many deliveries a page of the log lists.
@@ -160,14 +169,13 @@ type deliveriesData struct {
 }
 
 // deliveriesPage serves GET /deliveries[?subscription=ID][&before=ID].
-func (s *Server) deliveriesPage(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) deliveriesPage(w http.ResponseWriter, r *http.Request, p *page) error {
 	var f policywatch.DeliveryFilter
 	for name, dst := range map[string]*int64{"subscription": &f.SubscriptionID, "before": &f.Before} {
 		if v := r.URL.Query().Get(name); v != "" {
 			id, err := policywatch.ParseID(v)
 			if err != nil {
-				s.fail(w, r, p, policywatch.Errorf(policywatch.ErrInvalid, "%s: %v", name, err))
-				return
+				return policywatch.Errorf(policywatch.ErrInvalid, "%s: %v", name, err)
 			}
 			*dst = id
 		}
@@ -175,17 +183,14 @@ func (s *Server) deliveriesPage(w http.ResponseWriter, r *http.Request, p *page)
 	f.Limit = deliveriesPerPage + 1
 	ds, err := s.store.ListDeliveries(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
-	subs, err := s.store.ListSubscriptions(r.Context())
+	subs, err := s.redactedSubscriptions(r.Context())
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	byID := map[int64]policywatch.Subscription{}
 	for _, sub := range subs {
-		sub.Target = notify.Redacted(sub.Kind, sub.Target)
 		byID[sub.ID] = sub
 	}
 	data := deliveriesData{Subscription: f.SubscriptionID, First: f.Before == 0}
@@ -203,10 +208,9 @@ func (s *Server) deliveriesPage(w http.ResponseWriter, r *http.Request, p *page)
 		}
 		data.Rows = append(data.Rows, row)
 	}
-	p.Title = p.T("deliveries.title")
+	title := p.T("deliveries.title")
 	if f.SubscriptionID != 0 {
-		p.Title = p.T("deliveries.of", f.SubscriptionID)
+		title = p.T("deliveries.of", f.SubscriptionID)
 	}
-	p.Data = data
-	s.render(w, r, http.StatusOK, "deliveries", p)
+	return s.renderOK(w, r, p, "deliveries", title, data)
 }

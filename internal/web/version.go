@@ -48,29 +48,26 @@ func textLines(text string) []textLine {
 
 // versionPage serves GET /versions/{id} (the text with line anchors) and
 // GET /versions/{id}.txt (the normalized text, plain).
-func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) {
+func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) error {
 	raw := r.PathValue("id")
 	plain := strings.HasSuffix(raw, ".txt")
 	id, err := policywatch.ParseID(strings.TrimSuffix(raw, ".txt"))
 	if err != nil {
-		s.notFound(w, r, p)
-		return
+		return s.notFound(w, r, p)
 	}
 	v, err := s.store.FindVersion(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	text := normalize.Text(v.Text)
 	if plain {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte(text))
-		return
+		return nil
 	}
 	pol, err := s.store.FindPolicy(r.Context(), v.PolicyID)
 	if err != nil {
-		s.fail(w, r, p, err)
-		return
+		return err
 	}
 	data := versionData{Policy: pol, Version: v, Lines: textLines(text)}
 	if v.SnapshotID != 0 {
@@ -92,7 +89,5 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) {
 			}
 		}
 	}
-	p.Title = pol.Name + " · " + data.Label + " · " + p.Time(v.CapturedAt)
-	p.Data = data
-	s.render(w, r, http.StatusOK, "version", p)
+	return s.renderOK(w, r, p, "version", pol.Name+" · "+data.Label+" · "+p.Time(v.CapturedAt), data)
 }
