@@ -292,6 +292,10 @@ func TestMetricsAndHealth(t *testing.T) {
 	if code, _, _ := f.get("/healthz"); code != http.StatusServiceUnavailable {
 		t.Errorf("health with the database closed: %d", code)
 	}
+	// The check counts are left out; the process's metrics are still served.
+	if code, _, body := f.get("/metrics"); code != 200 || strings.Contains(body, "policywatch_checks_total") || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("metrics with the database closed: %d\n%s", code, grep(body, "policywatch_"))
+	}
 }
 
 func grep(text, prefix string) string {
