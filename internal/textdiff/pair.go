@@ -364,13 +364,26 @@ func markFormatting(rows []Row) {
 
 // blockIsReformatted reports a change block whose old lines and new lines,
 // each joined, have the same comparison key (the key of joined lines is the
-// concatenation of the lines' keys).
+// concatenation of the lines' keys). The keys' lengths are added first: in
+// most blocks the words changed and the two sides differ in length.
 func blockIsReformatted(block []Row) bool {
-	var oldSide, newSide strings.Builder
+	oldLen, newLen := 0, 0
 	for _, r := range block {
 		if r.Op == Move {
 			return false // a move's old side is elsewhere; judged on its own
 		}
+		if r.OldNo > 0 {
+			oldLen += len(r.oldKey)
+		}
+		if r.NewNo > 0 {
+			newLen += len(r.newKey)
+		}
+	}
+	if oldLen != newLen {
+		return false
+	}
+	var oldSide, newSide strings.Builder
+	for _, r := range block {
 		if r.OldNo > 0 {
 			oldSide.WriteString(r.oldKey)
 		}
