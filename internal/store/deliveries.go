@@ -17,8 +17,8 @@ func (s *Store) AddDeliveries(ctx context.Context, ds []*policywatch.Delivery) e
 				d.Status = policywatch.DeliveryPending
 			}
 			err := tx.row(ctx, `INSERT INTO deliveries
-				(subscription_id, event, event_key, policy_id, to_version, payload, status, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+				(id, subscription_id, event, event_key, policy_id, to_version, payload, status, created_at, updated_at)
+				VALUES (`+tx.d.nextID("deliveries")+`, $1, $2, $3, $4, $5, $6, $7, $8, $8)
 				ON CONFLICT (subscription_id, event_key) DO NOTHING RETURNING id`,
 				d.SubscriptionID, d.Event, d.EventKey, d.PolicyID, nullID(d.ToVersion), string(d.Payload), d.Status,
 				tx.d.time(now)).Scan(&d.ID)

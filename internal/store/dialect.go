@@ -40,6 +40,11 @@ type dialect struct {
 	// xactLock is a statement taking that lock until the end of the
 	// transaction (migrations, the uniqueness check of new policies).
 	xactLock string
+	// nextID is the value of a new row's id in an INSERT: the table's
+	// sequence (PostgreSQL), or one past both the largest id in the table
+	// and the largest ever deleted from it (SQLite, retired_ids), so that
+	// no id is given twice.
+	nextID func(table string) string
 	// containing is the condition that version v's text contains the
 	// phrase, given as the argument placeholder arg, and that argument: the
 	// trigram index where the phrase is long enough, reading the texts

@@ -14,7 +14,8 @@ import (
 // The schema, written once for both databases: each migration is a
 // template whose words for the types that differ ({{serial}}, {{bigint}},
 // {{time}}, {{bytes}}, {{json}}, {{boolean}}, {{no}}, and {{set "col"}}
-// for a true flag in a condition) become the dialect's (columnTypes). A
+// for a true flag in a condition) become the dialect's (columnTypes);
+// {{list "a" "b"}} is a list to range over. A
 // migration named NAME.sqlite.sql or NAME.postgres.sql is for that
 // database alone.
 //
@@ -48,7 +49,7 @@ func (d *dialect) migrationNames() (files, names []string, err error) {
 
 // migrationSQL is a migration in the dialect's SQL.
 func (d *dialect) migrationSQL(file string) (string, error) {
-	funcs := template.FuncMap{"set": d.columnTypes.set}
+	funcs := template.FuncMap{"set": d.columnTypes.set, "list": func(words ...string) []string { return words }}
 	for word, sql := range d.columnTypes.words() {
 		funcs[word] = func() string { return sql }
 	}

@@ -75,8 +75,8 @@ func (w *policyWriter) insert(ctx context.Context, p *policywatch.Policy) error 
 		return err
 	}
 	err = w.tx.row(ctx, `INSERT INTO policies
-		(platform_id, name, kind, url, select_css, remove_css, render, interval_seconds, status, created_at, next_check_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+		(id, platform_id, name, kind, url, select_css, remove_css, render, interval_seconds, status, created_at, next_check_at)
+		VALUES (`+w.tx.d.nextID("policies")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
 		platformID, p.Name, string(p.Kind), p.URL, p.Select, string(remove), string(p.Render),
 		int64(p.Interval/time.Second), string(orActive(p.Status)), w.tx.d.time(w.now)).Scan(&p.ID)
 	if err != nil {

@@ -28,6 +28,7 @@ var postgresDialect = &dialect{
 	advisoryUnlock: `SELECT pg_advisory_unlock($1)`,
 	xactLock:       `SELECT pg_advisory_xact_lock($1)`,
 	containing:     postgresContaining,
+	nextID:         func(string) string { return "DEFAULT" },
 }
 
 // postgresContaining finds a phrase with LIKE (ILIKE when it has letters

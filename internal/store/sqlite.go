@@ -39,6 +39,10 @@ var sqliteDialect = &dialect{
 	columnTypes: columnTypes{serial: "INTEGER PRIMARY KEY", bigint: "INTEGER", time: "INTEGER",
 		bytes: "BLOB", json: "TEXT", boolean: "INTEGER", no: "0"},
 	containing: sqliteContaining,
+	nextID: func(table string) string {
+		return `(SELECT max(coalesce((SELECT max(id) FROM ` + table + `), 0),
+			coalesce((SELECT id FROM retired_ids WHERE name = '` + table + `'), 0)) + 1)`
+	},
 }
 
 // sqliteContaining finds a phrase with FTS5's trigram index, or, when it

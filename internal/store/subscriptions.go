@@ -15,8 +15,8 @@ func (s *Store) CreateSubscription(ctx context.Context, sub *policywatch.Subscri
 	}
 	err := s.write(ctx, func(tx handle) error {
 		return tx.row(ctx, `INSERT INTO subscriptions
-			(kind, target, format, platform, policy_id, min_level, admin, lang, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			(id, kind, target, format, platform, policy_id, min_level, admin, lang, created_at)
+			VALUES (`+tx.d.nextID("subscriptions")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			sub.Kind, sub.Target, sub.Format, sub.Platform, nullID(sub.PolicyID), sub.MinLevel, sub.Admin, sub.Lang,
 			tx.d.time(sub.CreatedAt)).Scan(&sub.ID)
 	})

@@ -77,8 +77,8 @@ func insertVersion(ctx context.Context, tx handle, snap *policywatch.Snapshot, v
 // it in the outbox of changes to notify (changes.go).
 func storeVersion(ctx context.Context, tx handle, v *policywatch.Version, announce bool) error {
 	err := tx.row(ctx, `INSERT INTO versions
-		(policy_id, snapshot_id, captured_at, text, sha256, compare_hash, chars, extractor, source, technical, notify_pending)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		(id, policy_id, snapshot_id, captured_at, text, sha256, compare_hash, chars, extractor, source, technical, notify_pending)
+		VALUES (`+tx.d.nextID("versions")+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		v.PolicyID, nullID(v.SnapshotID), tx.d.time(v.CapturedAt), compress.Compress([]byte(v.Text)),
 		v.SHA256, v.CompareHash, v.Chars, v.Extractor, v.Source, v.Technical, announce).Scan(&v.ID)
 	if err != nil {

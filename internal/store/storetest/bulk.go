@@ -205,3 +205,66 @@ func RefusePolicyNamed(t testing.TB, db *sql.DB, postgres bool, name string) {
 		}
 	}
 }
+
+// testIDsNeverGivenTwice: the ids of the newest policy, versions,
+// subscription and delivery, once deleted, are not given to the next ones:
+// links and notifications that named them must not come to show something
+// else.
+func testIDsNeverGivenTwice(t *testing.T, s policywatch.Store) {
+	p := newPolicy(t, s, "A", "隐私政策", "https://a.example/")
+	v1, v2 := version("第一版", t0), version("第二版", t0.Add(time.Hour))
+	recordAll(t, s, p.ID, "p", v1, v2)
+	sub := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/p", PolicyID: p.ID}
+	if err := s.CreateSubscription(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	d := &policywatch.Delivery{SubscriptionID: sub.ID, Event: policywatch.EventChange, EventKey: "change:1",
+		PolicyID: p.ID, ToVersion: v2.ID, Payload: []byte(`{}`)}
+	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeletePolicy(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	again := newPolicy(t, s, "A", "隐私政策", "https://a.example/")
+	w1 := version("第一版", t0)
+	recordAll(t, s, again.ID, "q", w1)
+	sub2 := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/q", PolicyID: again.ID}
+	if err := s.CreateSubscription(ctx, sub2); err != nil {
+		t.Fatal(err)
+	}
+	d2 := &policywatch.Delivery{SubscriptionID: sub2.ID, Event: policywatch.EventChange, EventKey: "change:2",
+		PolicyID: again.ID, ToVersion: w1.ID, Payload: []byte(`{}`)}
+	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		what      string
+		old, new_ int64
+	}{
+		{"policy", p.ID, again.ID}, {"version", v2.ID, w1.ID}, {"subscription", sub.ID, sub2.ID}, {"delivery", d.ID, d2.ID},
+	} {
+		if tt.new_ <= tt.old {
+			t.Errorf("new %s %d, want past the deleted %d", tt.what, tt.new_, tt.old)
+		}
+	}
+
+	// Deleting a subscription (its deliveries go with it) keeps their ids
+	// too.
+	if err := s.DeleteSubscription(ctx, sub2.ID); err != nil {
+		t.Fatal(err)
+	}
+	sub3 := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/r"}
+	if err := s.CreateSubscription(ctx, sub3); err != nil {
+		t.Fatal(err)
+	}
+	d3 := &policywatch.Delivery{SubscriptionID: sub3.ID, Event: policywatch.EventChange, EventKey: "change:3",
+		PolicyID: again.ID, ToVersion: w1.ID, Payload: []byte(`{}`)}
+	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d3}); err != nil {
+		t.Fatal(err)
+	}
+	if sub3.ID <= sub2.ID || d3.ID <= d2.ID {
+		t.Errorf("after deleting subscription %d (delivery %d): subscription %d, delivery %d", sub2.ID, d2.ID, sub3.ID, d3.ID)
+	}
+}

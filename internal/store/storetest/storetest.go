@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) policywatch.Store) {
 		{"CreatePoliciesAllOrNothing", testCreatePoliciesAllOrNothing},
 		{"ConcurrentCreateSameURL", testConcurrentCreateSameURL},
 		{"DeletePolicy", testDeletePolicy},
+		{"IDsNeverGivenTwice", testIDsNeverGivenTwice},
 		{"Search", testSearch},
 		{"SearchReextraction", testSearchReextraction},
 	}
