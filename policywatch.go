@@ -170,6 +170,23 @@ type Version struct {
 	Technical bool
 }
 
+// VersionNumbers numbers a policy's versions 1, 2, … in the order
+// Store.ListVersions gives them (capture time, then id): pages and
+// notifications call a version v1, v2, … of its policy, while URLs and JSON
+// keep the database ids (a policy's first version may well be id 6). A
+// version back-filled before others moves the later ones up by one, as it
+// should: the numbers say where a version stands in the policy's history.
+func VersionNumbers(versions []Version) map[int64]int {
+	out := make(map[int64]int, len(versions))
+	for i, v := range versions {
+		out[v.ID] = i + 1
+	}
+	return out
+}
+
+// VersionLabel is how people are shown the n-th version of a policy: "v3".
+func VersionLabel(n int) string { return "v" + strconv.Itoa(n) }
+
 // Analysis is a stored change report between two versions of a policy,
 // one per engine and language.
 type Analysis struct {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/policywatch/policywatch"
 	"github.com/policywatch/policywatch/internal/fetch"
+	"github.com/policywatch/policywatch/internal/notify"
 	"github.com/policywatch/policywatch/internal/store"
 	"github.com/policywatch/policywatch/internal/store/pgtest"
 	"github.com/policywatch/policywatch/internal/testpages"
@@ -246,6 +247,10 @@ func testChecksAndNotifications(t *testing.T, dsn string) {
 	}
 	attempts := 0
 	for _, d := range ds {
+		var m notify.Message
+		if err := json.Unmarshal(d.Payload, &m); err != nil || m.FromNumber != 1 || m.ToNumber != 2 {
+			t.Errorf("delivery %d names versions v%d → v%d (%v), want v1 → v2", d.ID, m.FromNumber, m.ToNumber, err)
+		}
 		if d.Status != policywatch.DeliverySent {
 			t.Errorf("delivery %d: %s %s", d.ID, d.Status, d.LastError)
 		}

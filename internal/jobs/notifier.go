@@ -86,6 +86,11 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 	if err != nil {
 		return nil, err
 	}
+	versions, err := n.Store.ListVersions(ctx, c.PolicyID)
+	if err != nil && !policywatch.IsClass(err, policywatch.ErrNotFound) { // deleted meanwhile: ids it is
+		return nil, err
+	}
+	numbers := policywatch.VersionNumbers(versions)
 	var ds []*policywatch.Delivery
 	reports := map[string]*policywatch.Analysis{}
 	for _, sub := range subs {
@@ -100,7 +105,8 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 			continue
 		}
 		msg := notify.Message{Event: policywatch.EventChange, PolicyID: c.PolicyID, Policy: c.Policy, Platform: c.Platform,
-			URL: c.URL, FromVersion: c.FromVersion, ToVersion: c.ToVersion, Level: a.Level, Summary: a.Summary,
+			URL: c.URL, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
+			FromNumber: numbers[c.FromVersion], ToNumber: numbers[c.ToVersion], Level: a.Level, Summary: a.Summary,
 			CompareURL: n.compareURL(c.FromVersion, c.ToVersion), Lang: sub.Lang}
 		d, err := delivery(sub, msg, fmt.Sprintf("change:%d", c.ToVersion))
 		if err != nil {

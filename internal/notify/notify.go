@@ -30,6 +30,10 @@ type Message struct {
 	URL         string // the policy's URL
 	FromVersion int64
 	ToVersion   int64
+	// FromNumber and ToNumber are the versions' places in the policy's
+	// history (policywatch.VersionNumbers: 3 for v3), as the pages name
+	// them; 0 when unknown (messages stored before they were kept).
+	FromNumber, ToNumber int
 	Level       policywatch.Level
 	Summary     string
 	CompareURL  string                 // absolute link to the comparison page (may be empty)

@@ -37,7 +37,7 @@ const (
 	toneGood
 )
 
-// arrow goes between two version ids.
+// arrow goes between two versions.
 const arrow = " → "
 
 // compose turns m into what a person reads. limit, when > 0, caps the bytes
@@ -70,8 +70,8 @@ func compose(m Message, limit int) content {
 		}
 		c.Lead = l.Printf("notify.newversion", name)
 		c.Fields = append(c.Fields, field{Label: l.Print("notify.level"), Value: level, Key: true})
-		if m.FromVersion != 0 || m.ToVersion != 0 {
-			c.Fields = append(c.Fields, field{Label: l.Print("notify.versions"), Value: idString(m.FromVersion) + arrow + idString(m.ToVersion)})
+		if versions := versionsString(m); versions != "" {
+			c.Fields = append(c.Fields, field{Label: l.Print("notify.versions"), Value: versions})
 		}
 		c.Fields = append(c.Fields, field{Label: l.Print("notify.summary"), Value: clip(m.Summary, limit)})
 		c.Links = []link{{l.Print("notify.compare"), m.CompareURL}, {l.Print("notify.source"), m.URL}}
@@ -136,6 +136,18 @@ func (c content) plain() string {
 		}
 	}
 	return b.String()
+}
+
+// versionsString names the two versions of a change as the pages do (v3 →
+// v4), or by their ids when their places in the history are unknown.
+func versionsString(m Message) string {
+	switch {
+	case m.FromNumber > 0 && m.ToNumber > 0:
+		return policywatch.VersionLabel(m.FromNumber) + arrow + policywatch.VersionLabel(m.ToNumber)
+	case m.FromVersion != 0 || m.ToVersion != 0:
+		return idString(m.FromVersion) + arrow + idString(m.ToVersion)
+	}
+	return ""
 }
 
 // idString renders an id the way the project's JSON does: a decimal

@@ -19,6 +19,8 @@ func TestTexts(t *testing.T) {
 	classifiedEn.Lang = "en"
 	en := change()
 	en.Lang = "en"
+	numbered := change()
+	numbered.FromNumber, numbered.ToNumber = 3, 4
 	noName := change()
 	noName.Policy, noName.Platform, noName.Summary, noName.CompareURL = "", "", "", ""
 
@@ -50,6 +52,9 @@ func TestTexts(t *testing.T) {
 		{"english", en, "微信 · 隐私政策 — major",
 			[]string{"微信 “隐私政策” has a new version", "Level: major", "Versions: 34 → 35", "Compare versions: https://pw.example/"},
 			[]string{"变更级别", "查看对比"}, 2},
+		// Versions are named as the pages name them when their places in
+		// the history are known; by their ids otherwise (above).
+		{"numbered", numbered, "微信 · 隐私政策 — 重大变更", []string{"版本：v3 → v4"}, []string{"34 → 35"}, 2},
 		// Unknown parts are left out, not printed as empty labels.
 		{"bare", noName, "#12 — 重大变更", []string{"《#12》发布了新版本"}, []string{"摘要", "查看对比", " · "}, 1},
 	}

@@ -89,11 +89,11 @@ func (s *Server) comparePage(w http.ResponseWriter, r *http.Request, p *page) er
 	if err != nil {
 		return err
 	}
-	numbers := versionNumbers(versions)
+	numbers := policywatch.VersionNumbers(versions)
 	q := r.URL.Query()
 	data := compareData{
 		Policy: pol, From: from, To: to,
-		FromLabel: versionLabel(numbers[from.ID]), ToLabel: versionLabel(numbers[to.ID]),
+		FromLabel: policywatch.VersionLabel(numbers[from.ID]), ToLabel: policywatch.VersionLabel(numbers[to.ID]),
 		Inline:         q.Get("view") == "inline" || (q.Get("view") == "" && isMobile(r)),
 		HideFormatting: q.Get("fmt") == "hide",
 		AllContext:     q.Get("context") == "all",
@@ -157,8 +157,8 @@ func (s *Server) comparePatch(w http.ResponseWriter, r *http.Request, p *page) e
 	if err != nil {
 		return err
 	}
-	numbers := versionNumbers(versions)
-	name := fmt.Sprintf("policy-%d-%s-%s.patch", from.PolicyID, versionLabel(numbers[from.ID]), versionLabel(numbers[to.ID]))
+	numbers := policywatch.VersionNumbers(versions)
+	name := fmt.Sprintf("policy-%d-%s-%s.patch", from.PolicyID, policywatch.VersionLabel(numbers[from.ID]), policywatch.VersionLabel(numbers[to.ID]))
 	w.Header().Set("Content-Type", "text/x-diff; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	textdiff.WritePatch(w, res, fmt.Sprintf("a/version-%d.txt", from.ID), fmt.Sprintf("b/version-%d.txt", to.ID), 3)

@@ -45,7 +45,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) err
 		levels[[2]int64{a.FromVersion, a.ToVersion}] = a.Level
 	}
 	rows := make([]versionRow, len(versions))
-	numbers := versionNumbers(versions)
+	numbers := policywatch.VersionNumbers(versions)
 	for i, v := range versions {
 		rows[i] = versionRow{Version: v, No: numbers[v.ID]}
 		if i > 0 {
@@ -68,7 +68,7 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, p *page) err
 }
 
 // Label is the version's name on pages: v1, v2, ….
-func (r versionRow) Label() string { return versionLabel(r.No) }
+func (r versionRow) Label() string { return policywatch.VersionLabel(r.No) }
 
 // policyChanges leaves out technical re-extractions: they are not changes of
 // the policy and have no place on its timeline.

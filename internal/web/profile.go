@@ -80,7 +80,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, p *page) er
 	}
 	data := profileData{Policy: pol, Version: v, Profile: prof}
 	if versions, err := s.store.ListVersions(r.Context(), pol.ID); err == nil {
-		data.Label = versionLabel(versionNumbers(versions)[v.ID])
+		data.Label = policywatch.VersionLabel(policywatch.VersionNumbers(versions)[v.ID])
 	}
 	for _, g := range prof.Groups {
 		pg := profileGroup{Type: g.Type, Name: analyze.FactTypeName(g.Type, p.Lang)}

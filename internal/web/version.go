@@ -77,7 +77,7 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request, p *page) er
 		}
 	}
 	if versions, err := s.store.ListVersions(r.Context(), pol.ID); err == nil {
-		data.Label = versionLabel(versionNumbers(versions)[v.ID])
+		data.Label = policywatch.VersionLabel(policywatch.VersionNumbers(versions)[v.ID])
 		for i, other := range versions {
 			if other.ID == v.ID {
 				if i > 0 {
