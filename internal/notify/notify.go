@@ -34,12 +34,12 @@ type Message struct {
 	// history (policywatch.VersionNumbers: 3 for v3), as the pages name
 	// them; 0 when unknown (messages stored before they were kept).
 	FromNumber, ToNumber int
-	Level       policywatch.Level
-	Summary     string
-	CompareURL  string                 // absolute link to the comparison page (may be empty)
-	Error       string                 // for failing events: the last error, as recorded (English)
-	ErrorClass  policywatch.ErrorClass // for failing events: its class, named in the reader's language
-	Lang        string                 // "zh" (default) or "en" for the human-readable formats
+	Level                policywatch.Level
+	Summary              string
+	CompareURL           string                 // absolute link to the comparison page (may be empty)
+	Error                string                 // for failing events: the last error, as recorded (English)
+	ErrorClass           policywatch.ErrorClass // for failing events: its class, named in the reader's language
+	Lang                 string                 // "zh" (default) or "en" for the human-readable formats
 }
 
 // check rejects a message no format can render. A bad message does not get
