@@ -93,13 +93,16 @@ func plural(n int, one, many string) string {
 // ---- delete ----
 
 func (a *app) deleteCommand() *cobra.Command {
-	var yes bool
+	var (
+		yes    bool
+		format string
+	)
 	cmd := &cobra.Command{
-		Use:   "delete ID --yes",
+		Use:   "delete ID --yes [--format json]",
 		Short: "Remove a policy with its versions, checks and subscriptions",
 		Long: `Remove a policy for good, with everything recorded about it: its snapshots,
 versions, analyses, check runs, pending notifications, the subscriptions to it
-and the deliveries about it. --yes confirms.`,
+and the deliveries about it. --yes confirms. json prints the policy as it was.`,
 		Args: exactArgs(1, "a policy id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !yes {
@@ -112,11 +115,15 @@ and the deliveries about it. --yes confirms.`,
 			if err := st.DeletePolicy(cmd.Context(), p.ID); err != nil {
 				return err
 			}
+			if format == "json" {
+				return writeJSON(a.stdout, jsonview.NewPolicy(p))
+			}
 			fmt.Fprintf(a.stdout, "Deleted policy %d: %s / %s\n", p.ID, p.Platform, p.Name)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
+	formatOption(cmd, &format, "text", "json")
 	return cmd
 }
 

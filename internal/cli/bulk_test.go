@@ -206,6 +206,10 @@ func testDelete(t *testing.T, e *env) {
 	if got := e.policyNames(); len(got) != 1 || got[0] != "QQ/用户协议" {
 		t.Errorf("left: %v", got)
 	}
+	var gone map[string]any
+	if code := e.runJSON(&gone, "delete", keep["id"].(string), "--yes"); code != 0 || gone["id"] != keep["id"] || gone["name"] != "用户协议" {
+		t.Errorf("delete --format json: exit %d, %v", code, gone)
+	}
 	var subs []map[string]any
 	if code := e.runJSON(&subs, "subscriptions"); code != 0 || len(subs) != 1 || subs[0]["target"] != "http://127.0.0.1:9/all" {
 		t.Errorf("subscriptions: %v", subs)
