@@ -67,6 +67,21 @@ func (p Phrase) Like() string {
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
+// Folded is the phrase in lower case, as it is found in a Folded text.
+func (p Phrase) Folded() string { return p.folded }
+
+// FoldedLike is the phrase in lower case as a LIKE pattern matching Folded
+// texts containing it, with \ escaping the wildcards: a comparison of
+// bytes, where ILIKE would lower-case every text it reads.
+func (p Phrase) FoldedLike() string {
+	return "%" + likeEscaper.Replace(p.folded) + "%"
+}
+
+// Folded is text in the case phrases are compared in, for an index to
+// keep beside the text: a phrase's Folded form is in it where Lines finds
+// the phrase in text.
+func Folded(text string) string { return fold(text) }
+
 // FTS5 is the phrase as an SQLite FTS5 query: one quoted phrase, which the
 // trigram tokenizer turns into consecutive trigrams (a substring).
 func (p Phrase) FTS5() string {

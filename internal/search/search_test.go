@@ -46,6 +46,33 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// A phrase's folded form is in a text's folded copy exactly where Lines
+// finds the phrase: what lets an index keep texts folded.
+func TestFolded(t *testing.T) {
+	tests := []struct {
+		q, folded, like string
+	}{
+		{"人脸识别", "人脸识别", "%人脸识别%"},
+		{"ＳＤＫ", "sdk", "%sdk%"},
+		{"Face ID", "face id", "%face id%"},
+		{"ÉCRAN", "écran", "%écran%"},
+		{`100%_\ X`, `100%_\ x`, `%100\%\_\\ x%`},
+	}
+	for _, tt := range tests {
+		p := mustParse(t, tt.q)
+		if p.Folded() != tt.folded || p.FoldedLike() != tt.like {
+			t.Errorf("Parse(%q): folded %q like %q, want %q %q", tt.q, p.Folded(), p.FoldedLike(), tt.folded, tt.like)
+		}
+	}
+	text := "第一行 Cookie\n第二行 ÉCRAN 与 SDK\n友盟"
+	for _, q := range []string{"cookie", "COOKIE", "écran", "Sdk", "友盟", "行 c", "absent"} {
+		p := mustParse(t, q)
+		if in, lines := strings.Contains(Folded(text), p.Folded()), len(p.Lines(text)) > 0; in != lines {
+			t.Errorf("%q: in the folded text %v, lines found %v", q, in, lines)
+		}
+	}
+}
+
 // reference is Lines by definition: each numbered line of the text,
 // lower-cased, containing the phrase lower-cased.
 func reference(p Phrase, text string) []Match {

@@ -50,7 +50,18 @@ type dialect struct {
 	// trigram index where the phrase is long enough, reading the texts
 	// otherwise (search.go).
 	containing func(p search.Phrase, arg string) (cond string, value any)
+	// checking is the same condition for versions chosen otherwise (those
+	// of the policies hit, addOrigins), which it must not find by first
+	// finding every version containing the phrase.
+	checking func(p search.Phrase, arg string) (cond string, value any)
+	// foldedIndex builds the index of the search texts' folded copies
+	// (search.Folded) once the copies are filled; "" when the database
+	// keeps no copy (SQLite: its trigram index folds case itself).
+	foldedIndex string
 }
+
+// foldsTexts: search_texts keeps each text's folded copy (column folded).
+func (d *dialect) foldsTexts() bool { return d.foldedIndex != "" }
 
 // columnTypes are the SQL of the types whose names differ between the
 // databases, as the migrations write them.

@@ -105,7 +105,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // backfills are the steps of the schema that SQL cannot take (the texts
-// are zstd-compressed): each runs once, after the migrations, and is
+// are zstd-compressed; search texts are folded as Go folds them): each runs once, after the migrations, and is
 // recorded in schema_migrations under its name when it has finished. Each
 // must be safe to run again and beside another opener running it.
 var backfills = []struct {
@@ -113,6 +113,7 @@ var backfills = []struct {
 	run  func(*Store, context.Context) error
 }{
 	{"backfill/search_texts", (*Store).backfillSearch},
+	{"backfill/search_folded", (*Store).backfillFolded},
 }
 
 // backfill runs the back-fills not yet recorded.

@@ -14,14 +14,21 @@ import (
 // The search index: search_texts holds each version's normalized text (the
 // text whose lines the pages number), indexed by trigrams: SQLite's FTS5
 // trigram tokenizer in search_index (its content is search_texts, kept in
-// step by triggers), PostgreSQL's pg_trgm GIN index. A row is written with
-// its version and goes with it (foreign key). Phrases too short for
-// trigrams are found by reading the texts (dialect.containing).
+// step by triggers); on PostgreSQL, a copy of the text in lower case
+// (folded) with pg_trgm's GIN index. A row is written with its version and
+// goes with it (foreign key). Phrases too short for trigrams are found by
+// reading the texts (dialect.containing).
 
 // indexText adds a version's text to the search index.
 func indexText(ctx context.Context, tx handle, versionID int64, text string) error {
-	_, err := tx.exec(ctx, `INSERT INTO search_texts (version_id, body) VALUES ($1, $2)
-		ON CONFLICT (version_id) DO NOTHING`, versionID, normalize.Text(text))
+	body := normalize.Text(text)
+	if !tx.d.foldsTexts() {
+		_, err := tx.exec(ctx, `INSERT INTO search_texts (version_id, body) VALUES ($1, $2)
+			ON CONFLICT (version_id) DO NOTHING`, versionID, body)
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO search_texts (version_id, body, folded) VALUES ($1, $2, $3)
+		ON CONFLICT (version_id) DO NOTHING`, versionID, body, search.Folded(body))
 	return err
 }
 
@@ -69,6 +76,56 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 			return err
 		}
 	}
+}
+
+// backfillFolded fills the folded copies of the search texts stored
+// before they were kept (PostgreSQL), a batch per transaction, in Go, so
+// that they are folded exactly as phrases are (lower() in SQL would fold
+// as the database's locale says: only ASCII letters under C), then builds
+// their index in one pass. Concurrent openers fill what is still empty and
+// build the index one at a time.
+func (s *Store) backfillFolded(ctx context.Context) error {
+	if !s.d.foldsTexts() {
+		return nil
+	}
+	for {
+		n := 0
+		err := s.write(ctx, func(tx handle) error {
+			rows, err := tx.query(ctx, `SELECT version_id, body FROM search_texts
+				WHERE folded IS NULL ORDER BY version_id LIMIT $1`, backfillBatch)
+			type unfolded struct {
+				id   int64
+				body string
+			}
+			batch, err := collect(rows, err, func(row scanner) (u unfolded, err error) {
+				return u, row.Scan(&u.id, &u.body)
+			})
+			if err != nil {
+				return err
+			}
+			for _, u := range batch {
+				if _, err := tx.exec(ctx, `UPDATE search_texts SET folded = $2 WHERE version_id = $1 AND folded IS NULL`,
+					u.id, search.Folded(u.body)); err != nil {
+					return err
+				}
+			}
+			n = len(batch)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n < backfillBatch {
+			break
+		}
+	}
+	return s.write(ctx, func(tx handle) error {
+		if _, err := tx.exec(ctx, s.d.xactLock, int64(migrationLockKey)); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, s.d.foldedIndex)
+		return err
+	})
 }
 
 func (s *Store) Search(ctx context.Context, q policywatch.SearchQuery) (*policywatch.SearchResult, error) {
@@ -141,7 +198,7 @@ func (s *Store) addOrigins(ctx context.Context, phrase search.Phrase, hits []pol
 	if len(ids) == 0 {
 		return nil
 	}
-	contains, arg := s.d.containing(phrase, "$1")
+	contains, arg := s.d.checking(phrase, "$1")
 	marks := make([]string, len(ids))
 	for i := range ids {
 		marks[i] = fmt.Sprintf("$%d", i+2)

@@ -110,7 +110,8 @@ func indexSize(b *testing.B, s *Store) string {
 			(SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index%'),
 			(SELECT sum(pgsize) FROM dbstat WHERE name IN ('versions'))`
 	} else {
-		q = `SELECT pg_table_size('search_texts'), pg_relation_size('search_texts_trgm'), pg_table_size('versions')`
+		// search_texts: the texts and their folded copies.
+		q = `SELECT pg_table_size('search_texts'), pg_relation_size('search_texts_folded_trgm'), pg_table_size('versions')`
 	}
 	if err := s.read().row(ctx, q).Scan(&texts, &index, &versions); err != nil {
 		return fmt.Sprintf("sizes unknown: %v", err)

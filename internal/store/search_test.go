@@ -93,3 +93,46 @@ func TestSearchForgetsDeletedVersions(t *testing.T) {
 		}
 	})
 }
+
+// A PostgreSQL database made before the search texts had folded copies:
+// opening it fills them, builds their index and finds phrases in any
+// case, short ones too, hit lines as the texts write them.
+func TestSearchBackfillFolded(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	s := open(t, dsn)
+	const n = backfillBatch + 3
+	for i := range n {
+		addVersion(t, s, "平台"+string(rune('a'+i%26))+string(rune('a'+i/26)), "我们使用 Cookie 和人脸识别。\nÉCRAN Öffentlich")
+	}
+	// As migration 0010 left it: no copies, the index on the texts.
+	for _, q := range []string{
+		`DROP INDEX search_texts_folded_trgm`,
+		`ALTER TABLE search_texts DROP COLUMN folded`,
+		`CREATE INDEX search_texts_trgm ON search_texts USING gin (body gin_trgm_ops) WITH (fastupdate = off)`,
+		`DELETE FROM schema_migrations WHERE name IN ('migrations/0011_search_folded.sql', 'backfill/search_folded')`,
+	} {
+		if _, err := s.exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s.Close()
+	s = open(t, dsn)
+	var unfolded int
+	if err := s.read().row(ctx, `SELECT count(*) FROM search_texts WHERE folded IS NULL`).Scan(&unfolded); err != nil || unfolded != 0 {
+		t.Errorf("%d texts without their folded copy (%v)", unfolded, err)
+	}
+	var indexes int
+	if err := s.read().row(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename = 'search_texts' AND indexdef LIKE '%gin (folded gin_trgm_ops)%'`).Scan(&indexes); err != nil || indexes != 1 {
+		t.Errorf("%d trigram indexes of the folded copies (%v)", indexes, err)
+	}
+	for _, phrase := range []string{"cookie", "COOKIE", "人脸识别", "识别", "écran", "öf", "É"} {
+		if got := countHits(t, s, phrase); got != n {
+			t.Errorf("%s: %d hits after the back-fill, want %d", phrase, got, n)
+		}
+	}
+	res, err := s.Search(ctx, policywatch.SearchQuery{Phrase: "cookie", Limit: 1})
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].Text != "我们使用 Cookie 和人脸识别。" {
+		t.Errorf("hit %+v (%v), want the line as written", res, err)
+	}
+}
