@@ -138,16 +138,12 @@ func (s *Store) Search(ctx context.Context, q policywatch.SearchQuery) (*policyw
 		limit = policywatch.DefaultSearchLimit
 	}
 	limit = min(limit, policywatch.MaxSearchLimit)
-	versions, err := s.versionsContaining(ctx, phrase, q.AllVersions)
-	if err != nil {
-		return nil, err
-	}
 	res := &policywatch.SearchResult{Hits: []policywatch.SearchHit{}}
 	skip := max(q.Offset, 0)
-	for _, v := range versions {
+	err = s.eachVersionContaining(ctx, phrase, q.AllVersions, func(v policywatch.SearchHit) (bool, error) {
 		var body string
 		if err := s.read().row(ctx, `SELECT body FROM search_texts WHERE version_id = $1`, v.VersionID).Scan(&body); err != nil {
-			return nil, fmt.Errorf("search text of version %d: %w", v.VersionID, err)
+			return false, fmt.Errorf("search text of version %d: %w", v.VersionID, err)
 		}
 		for _, m := range phrase.Lines(body) {
 			if skip > 0 {
@@ -156,32 +152,111 @@ func (s *Store) Search(ctx context.Context, q policywatch.SearchQuery) (*policyw
 			}
 			if len(res.Hits) == limit {
 				res.More = true
-				return res, s.addOrigins(ctx, phrase, res.Hits)
+				return false, nil
 			}
 			hit := v
 			hit.Line, hit.Text = m.Line, m.Text
 			res.Hits = append(res.Hits, hit)
 		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return res, s.addOrigins(ctx, phrase, res.Hits)
 }
 
-// versionsContaining returns the versions (each policy's current one
-// unless all) whose text contains the phrase, in the order of their hits:
-// platform, policy name, policy, capture.
-func (s *Store) versionsContaining(ctx context.Context, phrase search.Phrase, all bool) ([]policywatch.SearchHit, error) {
-	contains, arg := s.d.containing(phrase, "$1")
+// firstStretch is how many versions a phrase too short for trigrams is
+// first looked for in; each next stretch is twice as long.
+const firstStretch = 100
+
+// eachVersionContaining calls fn with the versions (each policy's current
+// one unless all) whose text contains the phrase, in the order of their
+// hits, until fn returns false. The trigram index finds a phrase's
+// versions at once; a shorter phrase is looked for by reading the texts
+// of a stretch of versions at a time, so that a page of hits reads the
+// texts up to its last hit's rather than all of them.
+func (s *Store) eachVersionContaining(ctx context.Context, phrase search.Phrase, all bool, fn func(policywatch.SearchHit) (bool, error)) error {
+	if phrase.Indexed() {
+		contains, arg := s.d.containing(phrase, "$1")
+		versions, err := s.versionsWhere(ctx, contains, all, arg)
+		if err != nil {
+			return err
+		}
+		for _, v := range versions {
+			if more, err := fn(v); err != nil || !more {
+				return err
+			}
+		}
+		return nil
+	}
+	versions, err := s.versionsWhere(ctx, "TRUE", all)
+	if err != nil {
+		return err
+	}
+	for start, n := 0, firstStretch; start < len(versions); start, n = start+n, 2*n {
+		stretch := versions[start:min(start+n, len(versions))]
+		has, err := s.containingAmong(ctx, phrase, stretch)
+		if err != nil {
+			return err
+		}
+		for _, v := range stretch {
+			if !has[v.VersionID] {
+				continue
+			}
+			if more, err := fn(v); err != nil || !more {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// versionsWhere returns the versions (each policy's current one unless
+// all) meeting cond, in the order of their hits: platform, policy name,
+// policy, capture.
+func (s *Store) versionsWhere(ctx context.Context, cond string, all bool, args ...any) ([]policywatch.SearchHit, error) {
 	current := `AND v.id = (SELECT id FROM versions WHERE policy_id = p.id ORDER BY captured_at DESC, id DESC LIMIT 1)`
 	if all {
 		current = ""
 	}
 	rows, err := s.read().query(ctx, `SELECT v.id, p.id, p.name, pl.name, v.captured_at
 		FROM policies p JOIN platforms pl ON pl.id = p.platform_id JOIN versions v ON v.policy_id = p.id
-		WHERE `+contains+` `+current+`
-		ORDER BY pl.name, p.name, p.id, v.captured_at, v.id`, arg)
+		WHERE `+cond+` `+current+`
+		ORDER BY pl.name, p.name, p.id, v.captured_at, v.id`, args...)
 	return collect(rows, err, func(row scanner) (h policywatch.SearchHit, err error) {
 		return h, row.Scan(&h.VersionID, &h.PolicyID, &h.Policy, &h.Platform, at(&h.CapturedAt))
 	})
+}
+
+// containingAmong says which of versions contain the phrase, reading
+// their texts.
+func (s *Store) containingAmong(ctx context.Context, phrase search.Phrase, versions []policywatch.SearchHit) (map[int64]bool, error) {
+	contains, arg := s.d.checking(phrase, "$1")
+	args := []any{arg}
+	for _, v := range versions {
+		args = append(args, v.VersionID)
+	}
+	rows, err := s.read().query(ctx, `SELECT v.id FROM versions v
+		WHERE v.id IN (`+placeholders(2, len(versions))+`) AND `+contains, args...)
+	ids, err := collect(rows, err, func(row scanner) (id int64, err error) {
+		return id, row.Scan(&id)
+	})
+	has := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		has[id] = true
+	}
+	return has, err
+}
+
+// placeholders is n argument placeholders from $first on, separated by
+// commas.
+func placeholders(first, n int) string {
+	marks := make([]string, n)
+	for i := range marks {
+		marks[i] = fmt.Sprintf("$%d", first+i)
+	}
+	return strings.Join(marks, ", ")
 }
 
 // addOrigins sets each hit's Origin: from the history of its policy, the
@@ -199,12 +274,8 @@ func (s *Store) addOrigins(ctx context.Context, phrase search.Phrase, hits []pol
 		return nil
 	}
 	contains, arg := s.d.checking(phrase, "$1")
-	marks := make([]string, len(ids))
-	for i := range ids {
-		marks[i] = fmt.Sprintf("$%d", i+2)
-	}
 	rows, err := s.read().query(ctx, `SELECT v.policy_id, v.id, v.captured_at, CASE WHEN `+contains+` THEN 1 ELSE 0 END
-		FROM versions v WHERE v.policy_id IN (`+strings.Join(marks, ", ")+`)
+		FROM versions v WHERE v.policy_id IN (`+placeholders(2, len(ids))+`)
 		ORDER BY v.policy_id, v.captured_at, v.id`, append([]any{arg}, ids...)...)
 	if err != nil {
 		return err
