@@ -50,10 +50,17 @@ type dialect struct {
 	// trigram index where the phrase is long enough, reading the texts
 	// otherwise (search.go).
 	containing func(p search.Phrase, arg string) (cond string, value any)
-	// checking is the same condition for versions chosen otherwise (those
-	// of the policies hit, addOrigins), which it must not find by first
-	// finding every version containing the phrase.
+	// checking is the same condition for versions chosen otherwise (a
+	// stretch of the versions a short phrase is looked for in, the
+	// versions of the policies hit for their origins), which it must not
+	// answer by first finding every version containing the phrase.
 	checking func(p search.Phrase, arg string) (cond string, value any)
+	// readsFirst: a phrase with trigrams is looked for in the first
+	// versions by reading their texts before the index is asked, as its
+	// index checks every candidate's text (PostgreSQL, 40 µs each: a
+	// common phrase has thousands), where a common phrase fills a page of
+	// hits from the first versions. SQLite's index answers without them.
+	readsFirst bool
 	// foldedIndex builds the index of the search texts' folded copies
 	// (search.Folded) once the copies are filled; "" when the database
 	// keeps no copy (SQLite: its trigram index folds case itself).

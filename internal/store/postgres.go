@@ -30,6 +30,7 @@ var postgresDialect = &dialect{
 	containing:     postgresContaining,
 	nextID:         func(string) string { return "DEFAULT" },
 	checking:       postgresReading,
+	readsFirst:     true,
 	foldedIndex: `CREATE INDEX IF NOT EXISTS search_texts_folded_trgm ON search_texts
 		USING gin (folded gin_trgm_ops) WITH (fastupdate = off)`,
 }

@@ -166,50 +166,75 @@ func (s *Store) Search(ctx context.Context, q policywatch.SearchQuery) (*policyw
 	return res, s.addOrigins(ctx, phrase, res.Hits)
 }
 
-// firstStretch is how many versions a phrase too short for trigrams is
-// first looked for in; each next stretch is twice as long.
+// firstStretch is how many versions a phrase is first looked for in by
+// reading their texts; each next stretch is twice as long.
 const firstStretch = 100
 
 // eachVersionContaining calls fn with the versions (each policy's current
 // one unless all) whose text contains the phrase, in the order of their
-// hits, until fn returns false. The trigram index finds a phrase's
-// versions at once; a shorter phrase is looked for by reading the texts
-// of a stretch of versions at a time, so that a page of hits reads the
-// texts up to its last hit's rather than all of them.
+// hits, until fn returns false. A phrase too short for trigrams is looked
+// for by reading the texts of a stretch of versions at a time, so that a
+// page of hits reads the texts up to its last hit's rather than all of
+// them. The trigram index finds a longer phrase's versions at once; where
+// it checks every candidate's text (dialect.readsFirst), the first
+// stretch is read before it is asked: a common phrase, which has the most
+// candidates, fills a page there.
 func (s *Store) eachVersionContaining(ctx context.Context, phrase search.Phrase, all bool, fn func(policywatch.SearchHit) (bool, error)) error {
-	if phrase.Indexed() {
-		contains, arg := s.d.containing(phrase, "$1")
-		versions, err := s.versionsWhere(ctx, contains, all, arg)
+	var read map[int64]bool // versions looked for by reading their texts
+	if !phrase.Indexed() || s.d.readsFirst {
+		versions, err := s.versionsWhere(ctx, "TRUE", all)
 		if err != nil {
 			return err
 		}
-		for _, v := range versions {
-			if more, err := fn(v); err != nil || !more {
-				return err
-			}
+		readAll := !phrase.Indexed() || len(versions) <= firstStretch
+		if !readAll {
+			versions = versions[:firstStretch]
 		}
-		return nil
+		if more, err := s.eachReadContaining(ctx, phrase, versions, fn); err != nil || !more || readAll {
+			return err
+		}
+		read = make(map[int64]bool, len(versions))
+		for _, v := range versions {
+			read[v.VersionID] = true
+		}
 	}
-	versions, err := s.versionsWhere(ctx, "TRUE", all)
+	contains, arg := s.d.containing(phrase, "$1")
+	versions, err := s.versionsWhere(ctx, contains, all, arg)
 	if err != nil {
 		return err
 	}
+	for _, v := range versions {
+		if read[v.VersionID] {
+			continue
+		}
+		if more, err := fn(v); err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachReadContaining calls fn with those of versions whose text contains
+// the phrase, in order, reading the texts a stretch at a time; more is
+// false when fn stopped.
+func (s *Store) eachReadContaining(ctx context.Context, phrase search.Phrase, versions []policywatch.SearchHit,
+	fn func(policywatch.SearchHit) (bool, error)) (more bool, err error) {
 	for start, n := 0, firstStretch; start < len(versions); start, n = start+n, 2*n {
 		stretch := versions[start:min(start+n, len(versions))]
 		has, err := s.containingAmong(ctx, phrase, stretch)
 		if err != nil {
-			return err
+			return false, err
 		}
 		for _, v := range stretch {
 			if !has[v.VersionID] {
 				continue
 			}
 			if more, err := fn(v); err != nil || !more {
-				return err
+				return false, err
 			}
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // versionsWhere returns the versions (each policy's current one unless

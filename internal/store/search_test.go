@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -135,4 +136,56 @@ func TestSearchBackfillFolded(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 || res.Hits[0].Text != "我们使用 Cookie 和人脸识别。" {
 		t.Errorf("hit %+v (%v), want the line as written", res, err)
 	}
+}
+
+// More versions than the first stretches a phrase is looked for in by
+// reading them: pages of hits, short phrases and long, common and not,
+// follow one another without a hit missed or repeated.
+func TestSearchStretches(t *testing.T) {
+	bothDatabases(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		const n = 2*firstStretch + 50
+		want := map[string]int{"友盟": 0, "友盟sdk": 0, "号政策": n}
+		for i := range n {
+			text := fmt.Sprintf("第%d号政策\n我们不接入第三方工具。", i)
+			if i%3 == 0 {
+				text = fmt.Sprintf("第%d号政策\n我们接入友盟SDK。\n友盟负责统计。", i)
+				want["友盟"] += 2
+				want["友盟sdk"]++
+			}
+			addVersion(t, s, fmt.Sprintf("平台%03d", i), text)
+		}
+		for phrase, count := range want {
+			all, err := s.Search(ctx, policywatch.SearchQuery{Phrase: phrase, Limit: policywatch.MaxSearchLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all.Hits) != count || all.More {
+				t.Fatalf("%s: %d hits (more %v), want %d", phrase, len(all.Hits), all.More, count)
+			}
+			var paged []policywatch.SearchHit
+			for off := 0; ; off += 37 {
+				page, err := s.Search(ctx, policywatch.SearchQuery{Phrase: phrase, Limit: 37, Offset: off})
+				if err != nil {
+					t.Fatal(err)
+				}
+				paged = append(paged, page.Hits...)
+				if !page.More {
+					break
+				}
+			}
+			if len(paged) != count {
+				t.Fatalf("%s: %d hits in pages, want %d", phrase, len(paged), count)
+			}
+			for i := range paged {
+				if paged[i].VersionID != all.Hits[i].VersionID || paged[i].Line != all.Hits[i].Line {
+					t.Fatalf("%s: hit %d is %+v in pages, %+v in one", phrase, i, paged[i], all.Hits[i])
+				}
+				if i > 0 && paged[i].Platform < paged[i-1].Platform {
+					t.Fatalf("%s: hit %d on %s after %s", phrase, i, paged[i].Platform, paged[i-1].Platform)
+				}
+			}
+		}
+	})
 }
