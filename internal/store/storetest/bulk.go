@@ -214,15 +214,7 @@ func testIDsNeverGivenTwice(t *testing.T, s policywatch.Store) {
 	p := newPolicy(t, s, "A", "隐私政策", "https://a.example/")
 	v1, v2 := version("第一版", t0), version("第二版", t0.Add(time.Hour))
 	recordAll(t, s, p.ID, "p", v1, v2)
-	sub := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/p", PolicyID: p.ID}
-	if err := s.CreateSubscription(ctx, sub); err != nil {
-		t.Fatal(err)
-	}
-	d := &policywatch.Delivery{SubscriptionID: sub.ID, Event: policywatch.EventChange, EventKey: "change:1",
-		PolicyID: p.ID, ToVersion: v2.ID, Payload: []byte(`{}`)}
-	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d}); err != nil {
-		t.Fatal(err)
-	}
+	sub, d := subscribeWithDelivery(t, s, p.ID, v2.ID)
 	if err := s.DeletePolicy(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -230,23 +222,15 @@ func testIDsNeverGivenTwice(t *testing.T, s policywatch.Store) {
 	again := newPolicy(t, s, "A", "隐私政策", "https://a.example/")
 	w1 := version("第一版", t0)
 	recordAll(t, s, again.ID, "q", w1)
-	sub2 := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/q", PolicyID: again.ID}
-	if err := s.CreateSubscription(ctx, sub2); err != nil {
-		t.Fatal(err)
-	}
-	d2 := &policywatch.Delivery{SubscriptionID: sub2.ID, Event: policywatch.EventChange, EventKey: "change:2",
-		PolicyID: again.ID, ToVersion: w1.ID, Payload: []byte(`{}`)}
-	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d2}); err != nil {
-		t.Fatal(err)
-	}
+	sub2, d2 := subscribeWithDelivery(t, s, again.ID, w1.ID)
 	for _, tt := range []struct {
-		what      string
-		old, new_ int64
+		what     string
+		old, new int64
 	}{
 		{"policy", p.ID, again.ID}, {"version", v2.ID, w1.ID}, {"subscription", sub.ID, sub2.ID}, {"delivery", d.ID, d2.ID},
 	} {
-		if tt.new_ <= tt.old {
-			t.Errorf("new %s %d, want past the deleted %d", tt.what, tt.new_, tt.old)
+		if tt.new <= tt.old {
+			t.Errorf("new %s %d, want past the deleted %d", tt.what, tt.new, tt.old)
 		}
 	}
 
@@ -255,16 +239,24 @@ func testIDsNeverGivenTwice(t *testing.T, s policywatch.Store) {
 	if err := s.DeleteSubscription(ctx, sub2.ID); err != nil {
 		t.Fatal(err)
 	}
-	sub3 := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/r"}
-	if err := s.CreateSubscription(ctx, sub3); err != nil {
-		t.Fatal(err)
-	}
-	d3 := &policywatch.Delivery{SubscriptionID: sub3.ID, Event: policywatch.EventChange, EventKey: "change:3",
-		PolicyID: again.ID, ToVersion: w1.ID, Payload: []byte(`{}`)}
-	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d3}); err != nil {
-		t.Fatal(err)
-	}
+	sub3, d3 := subscribeWithDelivery(t, s, again.ID, w1.ID)
 	if sub3.ID <= sub2.ID || d3.ID <= d2.ID {
 		t.Errorf("after deleting subscription %d (delivery %d): subscription %d, delivery %d", sub2.ID, d2.ID, sub3.ID, d3.ID)
 	}
+}
+
+// subscribeWithDelivery subscribes a webhook to a policy and makes it one
+// delivery of a change to the version.
+func subscribeWithDelivery(t *testing.T, s policywatch.Store, policyID, versionID int64) (*policywatch.Subscription, *policywatch.Delivery) {
+	t.Helper()
+	sub := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/hook", PolicyID: policyID}
+	if err := s.CreateSubscription(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	d := &policywatch.Delivery{SubscriptionID: sub.ID, Event: policywatch.EventChange, EventKey: fmt.Sprint("change:", versionID),
+		PolicyID: policyID, ToVersion: versionID, Payload: []byte(`{}`)}
+	if err := s.AddDeliveries(ctx, []*policywatch.Delivery{d}); err != nil {
+		t.Fatal(err)
+	}
+	return sub, d
 }
