@@ -21,7 +21,7 @@ var Columns = []string{"url", "name", "platform", "kind", "select", "remove", "r
 const requiredColumns = 3
 
 // RemoveSeparator separates several remove rules in one field.
-const RemoveSeparator = "|"
+const RemoveSeparator = '|'
 
 // Read reads the rows of a CSV file with a header row or of JSON lines,
 // told apart by their first character other than white space ('{' starts
@@ -62,11 +62,29 @@ func row(line int, fields map[string]string, remove []string) Row {
 	return Row{Line: line, Policy: p, Err: err}
 }
 
+// splitRemove splits a field of several remove rules at each separator
+// outside an attribute selector's brackets, where "|" is CSS of its own:
+// "[lang|=en]|.ad" is two rules.
 func splitRemove(s string) []string {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	return strings.Split(s, RemoveSeparator)
+	var rules []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			depth++
+		case ']':
+			depth = max(depth-1, 0)
+		case RemoveSeparator:
+			if depth == 0 {
+				rules = append(rules, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(rules, s[start:])
 }
 
 func readCSV(data []byte) ([]Row, error) {

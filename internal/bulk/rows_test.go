@@ -1,6 +1,7 @@
 package bulk
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,5 +142,26 @@ func TestReadJSONLines(t *testing.T) {
 	}
 	if p := rows[1].Policy; strings.Join(p.Remove, ",") != ".x,.y" || p.Kind != policywatch.KindTerms {
 		t.Errorf("second: %+v", p)
+	}
+}
+
+// TestSplitRemove: several rules split at "|", except inside an attribute
+// selector, where "|" belongs to the selector.
+func TestSplitRemove(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"  ", nil},
+		{".ad", []string{".ad"}},
+		{".ad|#nav", []string{".ad", "#nav"}},
+		{"[lang|=en]", []string{"[lang|=en]"}},
+		{"[lang|=en]|.ad|div[data-x|=y] p", []string{"[lang|=en]", ".ad", "div[data-x|=y] p"}},
+		{"a]|b", []string{"a]", "b"}}, // a stray bracket does not swallow the rest
+	} {
+		if got := splitRemove(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("splitRemove(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
