@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/policywatch/policywatch"
+	"github.com/policywatch/policywatch/internal/locale"
 )
 
 // Row is one policy to add: where it was read, the policy, and why it is
@@ -25,8 +26,20 @@ type Row struct {
 	Err    error               // why the row is skipped; nil for rows added
 	// Notes say what of a declaration was left out of a policy added all
 	// the same (filters, range selectors).
-	Notes []string
+	Notes []Note
 }
+
+// Note is a remark on a row, in any language the catalogue speaks.
+type Note struct {
+	key  string
+	args []any
+}
+
+// In is the note in lang ("zh" or "en").
+func (n Note) In(lang string) string { return locale.NewPrinter(lang).Printf(n.key, n.args...) }
+
+// String is the note in English, as the command line prints it.
+func (n Note) String() string { return n.In("en") }
 
 // Where names the row for a person: "line 3", or "Facebook.json: Privacy
 // Policy".

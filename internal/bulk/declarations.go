@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/policywatch/policywatch"
-	"github.com/policywatch/policywatch/internal/locale"
 )
 
 // Open Terms Archive service declarations
@@ -88,12 +87,18 @@ func ReadDeclarations(dir string) ([]Row, error) {
 	sort.Strings(files)
 	var rows []Row
 	for _, f := range files {
-		if strings.HasSuffix(f, ".history.json") {
-			continue
+		if IsDeclaration(f) {
+			rows = append(rows, readDeclaration(f)...)
 		}
-		rows = append(rows, readDeclaration(f)...)
 	}
 	return rows, nil
+}
+
+// IsDeclaration reports a file name a collection gives a service's
+// declaration (Facebook.json), not its history (Facebook.history.json) or
+// its filters (Facebook.filters.js).
+func IsDeclaration(name string) bool {
+	return strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".history.json")
 }
 
 func isDir(path string) bool {
@@ -104,12 +109,19 @@ func isDir(path string) bool {
 // readDeclaration is the rows of one service's file; a file that cannot be
 // read is one row with the reason.
 func readDeclaration(path string) []Row {
-	file := filepath.Base(path)
-	fail := func(err error) []Row { return []Row{{Source: file, Err: err}} }
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fail(err)
+		return []Row{{Source: filepath.Base(path), Err: err}}
 	}
+	return ReadDeclaration(filepath.Base(path), data)
+}
+
+// ReadDeclaration is the rows of one service's declaration, the content
+// of the file named file (as ReadDeclarations reads each file of a
+// collection); a declaration that cannot be read is one row with the
+// reason.
+func ReadDeclaration(file string, data []byte) []Row {
+	fail := func(err error) []Row { return []Row{{Source: file, Err: err}} }
 	var d declaration
 	if err := json.Unmarshal(data, &d); err != nil {
 		return fail(policywatch.Errorl(policywatch.ErrInvalid, "ota.json", err))
@@ -192,10 +204,7 @@ func termsRow(source, service, name, termsType string, doc sourceDocument) Row {
 	return r
 }
 
-// note is a note in English, as the command line prints it.
-func note(key string, args ...any) string {
-	return locale.NewPrinter("en").Printf(key, args...)
-}
+func note(key string, args ...any) Note { return Note{key: key, args: args} }
 
 // selectors reads a select or remove value: its CSS selectors, and how many
 // range selectors it had.

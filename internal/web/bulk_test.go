@@ -179,3 +179,57 @@ func TestImportForm(t *testing.T) {
 		t.Errorf("uploaded policy: %v", err)
 	}
 }
+
+// TestImportDeclarationsForm: Open Terms Archive declarations uploaded
+// with the rest of a collection's folder become policies; what a policy
+// leaves out is noted, a declaration that cannot be read is skipped with
+// its file named, and histories are passed over.
+func TestImportDeclarationsForm(t *testing.T) {
+	f := newFixture(t, Options{})
+	importURL := f.http.URL + "/policies/import"
+	c := client()
+	login(t, f, c)
+	csrf := formToken(t, c, importURL)
+
+	files := map[string]string{
+		"WeChat.json": `{"name": "WeChat", "terms": {
+			"Terms of Service": {"fetch": "https://www.wechat.com/en/service_terms.html", "select": "#agreement",
+				"remove": [".print-button"], "filter": ["removeTrackingParams"]},
+			"Community Guidelines": {"select": ".article", "combine": [
+				{"fetch": "https://www.wechat.com/en/community/part-1.html"},
+				{"fetch": "https://www.wechat.com/en/community/part-2.html", "executeClientScripts": true}]}}}`,
+		"Broken.json":         `{"name": "Broken", "terms": {`,
+		"WeChat.history.json": `{"not": "a declaration"}`,
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", csrf)
+	for _, name := range []string{"Broken.json", "WeChat.history.json", "WeChat.json"} {
+		fw, _ := mw.CreateFormFile("declarations", name)
+		fw.Write([]byte(files[name]))
+	}
+	mw.Close()
+	resp, err := c.Post(importURL+"?lang=zh", mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(raw)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("upload: %d\n%s", resp.StatusCode, body)
+	}
+	for _, want := range []string{"已添加 3 个政策，跳过 1 行。", "<td class=\"num\">Broken.json</td>", "无法读取声明",
+		"WeChat.json: Terms of Service：过滤函数（removeTrackingParams）不会执行", "WeChat · WeChat Community Guidelines (2/2)"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("result lacks %q:\n%s", want, body)
+		}
+	}
+	p, err := f.store.FindPolicyByName(context.Background(), "WeChat", "WeChat Community Guidelines (2/2)")
+	if err != nil || p.Render != policywatch.RenderBrowser || p.Select != ".article" {
+		t.Errorf("combined part: %+v, %v", p, err)
+	}
+	if _, err := f.store.FindPolicyByName(context.Background(), "WeChat", "WeChat Terms of Service"); err != nil {
+		t.Errorf("terms of service: %v", err)
+	}
+}

@@ -47,10 +47,14 @@ type importForm struct {
 	Posted  bool
 	Added   []*policywatch.Policy
 	Skipped []importProblem
+	Notes   []importProblem // what of a declaration a policy added leaves out
 }
 
+// importProblem is a remark on a row: its line in a file of rows, or its
+// declaration file and terms type (Source).
 type importProblem struct {
 	Line   int
+	Source string
 	Reason string
 }
 
@@ -73,19 +77,56 @@ func (s *Server) importPolicies(w http.ResponseWriter, r *http.Request, p *page)
 		s.render(w, r, status, "policy_import", p)
 		return nil
 	}
-	in, err := importInput(r, form.Text)
+	rows, err := importRows(r, form.Text)
 	if err == nil {
-		var rows []bulk.Row
-		if rows, err = bulk.Read(in); err == nil {
-			if form.Added, err = bulk.Add(r.Context(), s.store, rows); err == nil {
-				form.Skipped = problems(p, rows)
-			}
+		if form.Added, err = bulk.Add(r.Context(), s.store, rows); err == nil {
+			form.Skipped, form.Notes = problems(p, rows), notes(p, rows)
 		}
 	}
 	if err != nil {
 		return showFormAgain(p, err, show)
 	}
 	return show(http.StatusOK, "")
+}
+
+// importRows reads the uploaded Open Terms Archive declarations when some
+// were chosen (as `policywatch import-declarations` reads a collection's),
+// the rows of the uploaded file or of the pasted text otherwise.
+func importRows(r *http.Request, text string) ([]bulk.Row, error) {
+	if rows, err := uploadedDeclarations(r); err != nil || rows != nil {
+		return rows, err
+	}
+	in, err := importInput(r, text)
+	if err != nil {
+		return nil, err
+	}
+	return bulk.Read(in)
+}
+
+// uploadedDeclarations are the rows of the declaration files uploaded
+// (other files of a collection chosen with them are passed over); nil when
+// none was.
+func uploadedDeclarations(r *http.Request) ([]bulk.Row, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var rows []bulk.Row
+	for _, fh := range r.MultipartForm.File["declarations"] {
+		if !bulk.IsDeclaration(fh.Filename) {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, policywatch.Errorl(policywatch.ErrInvalid, "import.unreadable", err)
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, policywatch.Errorl(policywatch.ErrInvalid, "import.unreadable", err)
+		}
+		rows = append(rows, bulk.ReadDeclaration(fh.Filename, data)...)
+	}
+	return rows, nil
 }
 
 // importInput is the uploaded file when one was chosen, the pasted text
@@ -113,7 +154,20 @@ func problems(p *page, rows []bulk.Row) []importProblem {
 	var out []importProblem
 	for _, row := range rows {
 		if row.Skipped() {
-			out = append(out, importProblem{Line: row.Line, Reason: policywatch.Localize(row.Err, p.Lang)})
+			out = append(out, importProblem{Line: row.Line, Source: row.Source, Reason: policywatch.Localize(row.Err, p.Lang)})
+		}
+	}
+	return out
+}
+
+// notes are the notes on the rows added, in the page's language.
+func notes(p *page, rows []bulk.Row) []importProblem {
+	var out []importProblem
+	for _, row := range rows {
+		for _, n := range row.Notes {
+			if !row.Skipped() {
+				out = append(out, importProblem{Line: row.Line, Source: row.Source, Reason: n.In(p.Lang)})
+			}
 		}
 	}
 	return out

@@ -251,7 +251,7 @@ var english = regexp.MustCompile(`[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,})+|\([a-z
 
 // englishAllowed are the Latin words a Chinese page may show: commands
 // and variables the reader types, and names.
-var englishAllowed = regexp.MustCompile(`^(policywatch (add|serve)|serve --demo|policywatch add --from|POLICYWATCH_ADMIN_TOKEN|Android ID|` +
+var englishAllowed = regexp.MustCompile(`^(policywatch (add|serve|import-declarations)|Open Terms Archive|serve --demo|policywatch add --from|POLICYWATCH_ADMIN_TOKEN|Android ID|` +
 	`url,name,platform(,kind,select,remove,render,every)?|kind,select,remove,render,every)$`) // the import's columns
 
 // TestChinesePagesSpeakChinese: the Chinese UI says nothing in English:
