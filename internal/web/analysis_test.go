@@ -274,13 +274,23 @@ func TestMetricsAndHealth(t *testing.T) {
 		t.Fatalf("create: %d", code)
 	}
 	apiDo(t, f, "POST", "/api/v1/policies/"+created["id"].(string)+"/check", testToken, "")
+	policyID, _ := policywatch.ParseID(created["id"].(string))
+	sub := &policywatch.Subscription{Kind: "webhook", Target: "http://127.0.0.1:9/hook"}
+	if err := f.store.CreateSubscription(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.AddDeliveries(context.Background(), []*policywatch.Delivery{{SubscriptionID: sub.ID,
+		Event: policywatch.EventChange, EventKey: "change:1", PolicyID: policyID, Payload: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
 
 	code, h, body := f.get("/metrics")
 	if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") {
 		t.Fatalf("metrics: %d %s", code, h.Get("Content-Type"))
 	}
 	for _, want := range []string{`policywatch_checks_total{error_class="http_status",result="failed"}`,
-		"policywatch_check_duration_seconds_bucket", "policywatch_due_policies ", "go_goroutines"} {
+		"policywatch_check_duration_seconds_bucket", "policywatch_due_policies ", "go_goroutines",
+		`policywatch_deliveries{status="pending"} 1`, `policywatch_deliveries{status="failed"} 0`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, grep(body, "policywatch_"))
 		}
