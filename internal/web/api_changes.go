@@ -25,7 +25,7 @@ type changeJSON struct {
 
 // apiChanges serves GET /api/v1/changes[?level=&platform=&page=&lang=]:
 // a page of recent changes across all policies, newest first, as /changes
-// lists them.
+// lists them; a Link header names the next page.
 func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) (any, error) {
 	lang, err := apiLang(r)
 	if err != nil {
@@ -35,6 +35,7 @@ func (s *Server) apiChanges(w http.ResponseWriter, r *http.Request) (any, error)
 	if err != nil {
 		return nil, err
 	}
+	s.linkNext(w, r, list.pager)
 	base := s.baseURL(r)
 	return listJSON(list.changes, func(c policywatch.Change) changeJSON {
 		return changeJSON{PolicyID: policywatch.FormatID(c.PolicyID), Policy: c.Policy, Platform: c.Platform,

@@ -16,11 +16,25 @@ type matrixJSON struct {
 	profile.Row
 }
 
-// apiMatrix serves GET /api/v1/matrix[?platform=].
+// apiMatrix serves GET /api/v1/matrix[?platform=&page=]: every policy's
+// row, or with ?page= a page of them as /matrix shows them, a Link header
+// naming the next page.
 func (s *Server) apiMatrix(w http.ResponseWriter, r *http.Request) (any, error) {
-	rows, _, _, err := s.matrix(r.Context(), policywatch.MatrixFilter{Platform: r.URL.Query().Get("platform")}, true)
+	f := policywatch.MatrixFilter{Platform: r.URL.Query().Get("platform")}
+	number, err := pageNumber(r)
 	if err != nil {
 		return nil, err
+	}
+	paged := r.URL.Query().Has("page")
+	if paged {
+		f.Offset, f.Limit = (number-1)*matrixPerPage, matrixPerPage
+	}
+	rows, _, total, err := s.matrix(r.Context(), f, true)
+	if err != nil {
+		return nil, err
+	}
+	if paged {
+		s.linkNext(w, r, countedPager(r, number, total, matrixPerPage))
 	}
 	return listJSON(rows, func(row matrixRow) matrixJSON {
 		return matrixJSON{PolicyID: policywatch.FormatID(row.PolicyID), Platform: row.Platform, Name: row.Name,

@@ -207,6 +207,13 @@ func TestChangesPage(t *testing.T) {
 	if code, _, all := apiDo(t, f, "GET", "/api/v1/changes?page=2", "", ""); code != 200 || len(all) != 54+2-changesPerPage {
 		t.Errorf("API page 2: %d, %d changes", code, len(all))
 	}
+	// A Link header names the next page, on the pages that have one.
+	if _, h, _ := f.get("/api/v1/changes?lang=en"); h.Get("Link") != "<"+f.http.URL+`/api/v1/changes?lang=en&page=2>; rel="next"` {
+		t.Errorf("API page 1: Link %q", h.Get("Link"))
+	}
+	if _, h, _ := f.get("/api/v1/changes?page=2"); h.Get("Link") != "" {
+		t.Errorf("API last page: Link %q", h.Get("Link"))
+	}
 	if code, obj, _ := apiDo(t, f, "GET", "/api/v1/changes?level=x", "", ""); code != 400 || obj["class"] != "invalid" {
 		t.Errorf("API bad level: %d %v", code, obj)
 	}
@@ -241,6 +248,17 @@ func TestPagesReadStoredFacts(t *testing.T) {
 	code, _, rows := apiDo(t, f, "GET", "/api/v1/matrix?platform="+url.QueryEscape("旧库"), "", "")
 	if code != 200 || len(rows) != 1 {
 		t.Fatalf("API matrix of a pending policy: %d, %d rows", code, len(rows))
+	}
+	// ?page= gives a page of the rows, as /matrix shows them.
+	_, _, all := apiDo(t, f, "GET", "/api/v1/matrix", "", "")
+	if code, _, first := apiDo(t, f, "GET", "/api/v1/matrix?page=1", "", ""); code != 200 || len(first) != min(len(all), matrixPerPage) {
+		t.Errorf("API matrix page 1: %d, %d rows of %d", code, len(first), len(all))
+	}
+	if code, _, beyond := apiDo(t, f, "GET", "/api/v1/matrix?page=99", "", ""); code != 200 || len(beyond) != 0 {
+		t.Errorf("API matrix page 99: %d, %d rows", code, len(beyond))
+	}
+	if code, _, _ := apiDo(t, f, "GET", "/api/v1/matrix?page=0", "", ""); code != 400 {
+		t.Errorf("API matrix page 0: %d", code)
 	}
 	if _, err := f.store.FindVersionFacts(ctx, v.ID); err != nil {
 		t.Errorf("facts extracted for the API are not stored: %v", err)

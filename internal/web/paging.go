@@ -71,3 +71,11 @@ func pageLink(r *http.Request, number int) string {
 	}
 	return r.URL.Path + "?" + q.Encode()
 }
+
+// linkNext tells an API client where the next page of its list is, in a
+// Link header (RFC 8288), when there is one.
+func (s *Server) linkNext(w http.ResponseWriter, r *http.Request, pg pager) {
+	if pg.Next != "" {
+		w.Header().Set("Link", "<"+s.baseURL(r)+pg.Next+`>; rel="next"`)
+	}
+}
