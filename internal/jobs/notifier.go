@@ -86,11 +86,7 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 	if err != nil {
 		return nil, err
 	}
-	versions, err := n.Store.ListVersions(ctx, c.PolicyID)
-	if err != nil && !policywatch.IsClass(err, policywatch.ErrNotFound) { // deleted meanwhile: ids it is
-		return nil, err
-	}
-	numbers := policywatch.VersionNumbers(versions)
+	var numbers map[int64]int // the versions' places, read once a subscription covers the change
 	var ds []*policywatch.Delivery
 	reports := map[string]*policywatch.Analysis{}
 	for _, sub := range subs {
@@ -103,6 +99,11 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 		}
 		if !sub.Covers(c.PolicyID, c.Platform, a.Level) {
 			continue
+		}
+		if numbers == nil {
+			if numbers, err = n.versionNumbers(ctx, c.PolicyID); err != nil {
+				return nil, err
+			}
 		}
 		msg := notify.Message{Event: policywatch.EventChange, PolicyID: c.PolicyID, Policy: c.Policy, Platform: c.Platform,
 			URL: c.URL, FromVersion: c.FromVersion, ToVersion: c.ToVersion,
@@ -119,6 +120,16 @@ func (n *Notifier) announce(ctx context.Context, q *Queue, c policywatch.Change)
 		return nil, err
 	}
 	return made, n.Store.MarkChangeNotified(ctx, c.ToVersion)
+}
+
+// versionNumbers are the places of a policy's versions in its history;
+// none (ids are shown instead) when it was deleted meanwhile.
+func (n *Notifier) versionNumbers(ctx context.Context, policyID int64) (map[int64]int, error) {
+	versions, err := n.Store.ListVersions(ctx, policyID)
+	if err != nil && !policywatch.IsClass(err, policywatch.ErrNotFound) {
+		return nil, err
+	}
+	return policywatch.VersionNumbers(versions), nil
 }
 
 // alert tells admin subscriptions that a policy became failing or

@@ -107,8 +107,8 @@ func importRows(r *http.Request, text string) ([]bulk.Row, error) {
 // (other files of a collection chosen with them are passed over); nil when
 // none was.
 func uploadedDeclarations(r *http.Request) ([]bulk.Row, error) {
-	if r.MultipartForm == nil {
-		return nil, nil
+	if err := r.ParseMultipartForm(maxImport); err != nil || r.MultipartForm == nil {
+		return nil, nil // pasted text: a form that is not multipart
 	}
 	var rows []bulk.Row
 	for _, fh := range r.MultipartForm.File["declarations"] {
